@@ -1,0 +1,163 @@
+"""Stage: (kind, code version, article text) -> cached result of per-article work, on disk.
+
+Work that depends only on an article's text (Markdown -> HTML, jieba
+segmentation, key figures, keywords) is stored under a key that is the
+sha256 of the kind of work, the version of the code and dictionaries that
+did it, and the text. A changed text or a changed version is a different
+key, so nothing is ever invalidated by hand (the stale-page bugs of Hugo,
+Lektor and MkDocs came from hand-declared dependencies).
+
+Every entry carries its own key material digest, length and checksum; an entry
+that is truncated, corrupt or was written for another key is recomputed and
+overwritten, never trusted. Entries are written to a temporary file in the
+same folder and moved into place with os.replace, so two worker processes
+filling the cache at once never leave a half-written entry behind.
+
+The cache lives in `.cache/build/` next to site.toml: that folder is already
+ignored by git, it goes away with the checkout it belongs to, CI can keep it
+between runs with one path, and `rm -rf .cache` is an obvious reset. Values
+are JSON (not pickle): a cache file can never run code, and a cached result
+has exactly the types of a fresh one because fresh results pass through the
+same encoding.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import inspect
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+MAGIC = b"IA-CACHE-1"
+CACHE_SUBDIR = Path(".cache") / "build"
+
+Json = Any  # str, int, float, bool, None, list and dict of these
+
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    """A content-addressed store in `directory`; `enabled=False` computes everything afresh."""
+
+    directory: Path
+    enabled: bool = True
+
+    def get_or_compute(
+        self, kind: str, version: str, text: str, compute: Callable[[str], Json]
+    ) -> Json:
+        """The cached result for (kind, version, text), or compute(text) stored for next time."""
+        key = entry_key(kind, version, text)
+        if self.enabled:
+            found = read_entry(self.path_for(kind, key), key)
+            if found is not None:
+                return json.loads(found)
+        payload = encode(compute(text))
+        if self.enabled:
+            write_entry(self.path_for(kind, key), key, payload)
+        # Decoding the fresh result too gives cached and fresh builds identical types.
+        return json.loads(payload)
+
+    def path_for(self, kind: str, key: str) -> Path:
+        """Where the entry for key lives: <dir>/<kind>/<2 hex>/<key>."""
+        return self.directory / _safe_kind(kind) / key[:2] / key
+
+
+def default_cache(root: Path, *, enabled: bool = True) -> Cache:
+    """The cache of a checkout: `.cache/build/` next to site.toml (git-ignored)."""
+    return Cache(root / CACHE_SUBDIR, enabled=enabled)
+
+
+def entry_key(kind: str, version: str, text: str) -> str:
+    """sha256 over the kind, the code version and the text, unambiguously delimited."""
+    digest = hashlib.sha256()
+    for part in (kind, version, text):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def encode(value: Json) -> bytes:
+    """Canonical JSON bytes of a value (sorted keys, no ASCII escaping of Chinese)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def read_entry(path: Path, key: str) -> bytes | None:
+    """The payload stored at path for key, or None if missing, truncated, corrupt or foreign."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header, newline, payload = raw.partition(b"\n")
+    if not newline:
+        return None
+    fields = header.split(b" ")
+    if len(fields) != 4 or fields[0] != MAGIC or fields[1] != key.encode("ascii"):
+        return None
+    if fields[2] != str(len(payload)).encode("ascii"):
+        return None
+    if fields[3] != hashlib.sha256(payload).hexdigest().encode("ascii"):
+        return None
+    return payload
+
+
+def write_entry(path: Path, key: str, payload: bytes) -> None:
+    """Store payload for key atomically: temp file in the same folder, then os.replace."""
+    checksum = hashlib.sha256(payload).hexdigest()
+    header = b" ".join((MAGIC, key.encode("ascii"), str(len(payload)).encode(), checksum.encode()))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return  # a read-only or full cache only costs speed, never correctness
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(header + b"\n" + payload)
+        os.replace(temp, path)
+    except OSError:
+        _remove_quietly(temp)
+
+
+def _remove_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _safe_kind(kind: str) -> str:
+    """Kinds name folders: keep them to a harmless ASCII alphabet."""
+    cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in kind)
+    return cleaned.strip(".") or "_"
+
+
+def code_version(*parts: str | ModuleType | Callable[..., object]) -> str:
+    """A version string from literal strings and the source text of modules or functions.
+
+    Passing the module that does the work makes any edit to it a new cache
+    key, so nobody has to remember to bump a version number.
+    """
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(_version_part(part).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _version_part(part: str | ModuleType | Callable[..., object]) -> str:
+    if isinstance(part, str):
+        return part
+    source = inspect.getsourcefile(part)
+    if source is None:
+        raise TypeError(f"no source file for {part!r}")
+    return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a data file (a jieba dictionary, say), for use in a version string."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
