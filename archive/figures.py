@@ -1,0 +1,225 @@
+"""Figures: article text -> key figures (amounts, counts, percentages with what they count).
+
+One compiled regular expression finds every number followed by a unit; the
+label is the noun phrase the clause attaches to it: the words after a count
+("建成9家金融服务港湾" -> 金融服务港湾) or else the words before the number,
+trimmed of framing words and linking verbs ("群众满意率达99.38%" -> 群众满意率).
+No segmentation: it runs on every article of every build, so it must stay a
+few regex passes per article. Dates, years, ordinals, list formulas such as
+“1+5+N”, phone numbers and numbers inside quoted names are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("amount", "count", "percent")
+
+# Units, longest first so that 人次 wins over 人 and 万美元 over 元.
+_AMOUNT_UNITS = ("美元", "港元", "欧元", "元")
+_COUNT_UNITS = (
+    "人次", "件次", "户次", "场次", "批次", "个", "件", "家", "人", "次", "项", "条", "套",
+    "名", "户", "起", "场", "所", "座", "栋", "辆", "台", "处", "支", "批", "宗", "份", "笔",
+    "张", "间", "位", "只", "头", "株", "棵", "盏", "块", "本", "册", "篇", "期", "轮",
+)  # fmt: skip
+_PERCENT_UNITS = ("%", "％", "个百分点")
+
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_APPROX = r"(?:余|多)?"
+_MAGNITUDE = r"(?:千万|百万|万|亿|千)?"
+
+
+def _alternation(units: tuple[str, ...]) -> str:
+    return "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+
+
+_FIGURE = re.compile(
+    rf"(?P<number>{_NUMBER})\s?(?P<scale>{_APPROX}{_MAGNITUDE}{_APPROX})\s?"
+    rf"(?:(?P<percent>{_alternation(_PERCENT_UNITS)})"
+    rf"|(?P<amount>{_alternation(_AMOUNT_UNITS)})"
+    rf"|(?P<count>{_alternation(_COUNT_UNITS)}))"
+    # A count glued to a time word is a duration (3个月, 5个工作日); a glued symbol is a code.
+    r"(?!月|工作日|小时|星期|季度|年|[A-Za-z\d+×*/\-~～])"
+)
+_PERCENT_WORDS = re.compile(r"百分之(?P<number>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百点]+)")
+
+# Where a clause ends: a label never crosses these.
+# Digits end a clause too: the phrase before a number stops at the previous figure.
+_NOT_BREAK = re.compile(r"[^，,；;：:。！？!?、\n()（）【】\[\]\d%％]*")
+_NUMBER_CHARS = frozenset("0123456789%％")
+_MAX_CLAUSE = 60
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_SPACE = re.compile(r"\s")
+_NOT_SENTENCE_END = re.compile(r"[^。！？!?\n]*")
+_SENTENCE_REST = re.compile(r"[^。！？!?\n]*[。！？!?]*[”’）)]?")
+_MAX_SENTENCE = 300
+# A number right after one of these is part of a code, formula, version or ordinal.
+_GLUE_BEFORE = frozenset(
+    "0123456789.,ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+×*/-_~～第"
+)
+# A number just before another number or a range word belongs to a range or a date.
+_RANGE_NEXT = re.compile(r"\s?(?:至|到|~|～|-|—)\s?\d")
+_RANGE_BEFORE = re.compile(r"[\d万亿千元个%％]\s?(?:至|到|~|～|-|—)\s?$")
+
+# Framing words at the start of a clause that say when or how, not what.
+_LEAD = re.compile(
+    r"^(?:目前|当前|截至目前|截至|截止目前|截止|至今|今年以来|今年|去年|近年来|近期|近日|"
+    r"上半年|下半年|全年|一季度|二季度|三季度|四季度|年内|\d{4}年(?:以来|底|初|内)?|"
+    r"\d{1,2}月(?:份|以来|底|初)?|其中|此外|另外|同时|并|还|又|已经|已|共计|共有|共|累计|总计|"
+    r"先后|全区|全市|全县|全镇|全街道|当天|现场|通过|帮助|以|向|为|对|在|让|使)+"
+)
+# Linking words at the end of a clause before the number: 达, 约, 超过 ...
+_TRAIL = re.compile(
+    r"(?:已|共|累计|总计|共计|合计|分别)?"
+    r"(?:高达|达到|已达|达|为|是|(?<![签预合公条节制契])约|超过|超|近|逾|突破|共有|有|了|等|计|"
+    r"合计|分别|总|至|占|由|实现)+$"
+)
+# Verbs that open the phrase a figure counts: keep "申请贷款", drop who applied.
+_VERBS = (
+    "申请", "发放", "解决", "受理", "办理", "办结", "完成", "实现", "新增", "招聘", "招引",
+    "引进", "签约", "化解", "收集", "交办", "上报", "走访", "覆盖", "提供", "培训", "举办",
+    "开展", "吸纳", "带动", "促进", "安置", "建成", "打造", "设立", "推出", "发现", "整改",
+    "征集", "减免", "节约", "节省", "拨付", "兑现", "兑付", "争取", "投入", "落实", "接待",
+    "处理", "回复", "调解", "救助", "慰问", "发布", "组织", "吸引", "达成", "签订",
+    "谋划", "帮办", "代办", "接听", "受益", "惠及", "减少", "压缩", "提升", "增长", "下降",
+    "培育", "获批", "认定", "培养", "引育", "孵化", "走访", "收到", "帮扶", "资助", "补贴",
+)  # fmt: skip
+_VERB_SET = frozenset(_VERBS)
+_LAST_VERB = re.compile(rf"(?:{'|'.join(_VERBS)})(?!.*(?:{'|'.join(_VERBS)}))")
+# What a count names when it comes after the number: stops at verbs and particles.
+_NOUN_AFTER = re.compile(
+    r"^(?P<noun>(?:“[^”\n]{1,15}”|[\u4e00-\u9fff]){1,14}?)"
+    r"(?=$|[^\u4e00-\u9fff]|的|均|都|已|正|将|为|是|在|被|获|共|全|和|与|及|实现|参与|入驻|"
+    r"提供|接受|达成|完成|进行|开展|纳入|通过|得到|累计|分别|以上|以下|左右|等|作为|成为|担任|"
+    r"招聘|申请|参加|获得|享受|走上|积极|成功|陆续|正在|瞬间|顺利)"
+)
+_NOT_A_NOUN = re.compile(r"^(?:以上|以下|左右|之多|上下|次|的|多|余|为|是|均|都|已|将|在|被|获|共)")
+# What a split at a digit leaves of the previous figure: its scale and unit (50余家 -> 家).
+_UNIT_TAIL = re.compile(
+    r"^(?:余|多)?(?:万|亿|千)?(?:余|多)?"
+    rf"(?:{_alternation(_AMOUNT_UNITS + _COUNT_UNITS + _PERCENT_UNITS)}"
+    r"|天|年|月|日|号|岁|周|小时|分钟|米|平方米|公里|吨)?(?:以上|以下|左右)?"
+)
+# Labels that say nothing about what is counted.
+_EMPTY_LABELS = frozenset(("计划", "预计", "目标", "力争", "其中", "分别", "合计", "总计"))
+_MAX_LABEL = 24
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One key figure: the value as printed, what it counts, its kind and its sentence."""
+
+    value: str
+    label: str
+    kind: str
+    sentence: str
+
+
+def extract_figures(text: str) -> tuple[Figure, ...]:
+    """Every labelled amount, count and percentage in the text, in order, without repeats."""
+    found: list[Figure] = []
+    seen: set[tuple[str, str]] = set()
+    for figure in _figures(text):
+        if (figure.value, figure.label) not in seen:
+            seen.add((figure.value, figure.label))
+            found.append(figure)
+    return tuple(found)
+
+
+def _figures(text: str) -> list[Figure]:
+    """Figures in text order, repeats included."""
+    matches = [(m.start(), _kind(m), m) for m in _FIGURE.finditer(text) if _standalone(text, m)]
+    matches += [(m.start(), "percent", m) for m in _PERCENT_WORDS.finditer(text)]
+    figures = []
+    for start, kind, match in sorted(matches, key=lambda row: row[0]):
+        if _quoted(text, start) or _is_range(text, match) or _is_phone(match):
+            continue
+        label = _label(text, start, match.end(), kind)
+        if label:
+            value = _SPACE.sub("", match.group(0))
+            figures.append(Figure(value, label, kind, _sentence(text, start)))
+    return figures
+
+
+def _kind(match: re.Match[str]) -> str:
+    return next(kind for kind in KINDS if match.group(kind))
+
+
+def _standalone(text: str, match: re.Match[str]) -> bool:
+    """Not glued to a code, formula, version or ordinal: 1+5+N, 7×24, A3, 2.0, 第1名."""
+    return match.start() == 0 or text[match.start() - 1] not in _GLUE_BEFORE
+
+
+def _quoted(text: str, position: int) -> bool:
+    """Inside “…” or 《…》 close by: a name such as “12345”热线 or 《2024年方案》."""
+    for opening, closing, reach in (("“", "”", 40), ("《", "》", 60)):
+        lo = text.rfind(opening, max(0, position - reach), position)
+        if lo != -1 and text.find(closing, lo, position) == -1:
+            return text.find(closing, position, position + reach) != -1
+    return False
+
+
+def _is_range(text: str, match: re.Match[str]) -> bool:
+    """200亿至400亿元 and 6-8月: a range or date part is not one figure."""
+    if _RANGE_NEXT.match(text, match.end("number")) or _RANGE_NEXT.match(text, match.end()):
+        return True
+    return _RANGE_BEFORE.search(text, max(0, match.start() - 8), match.start()) is not None
+
+
+def _is_phone(match: re.Match[str]) -> bool:
+    digits = match.group("number")
+    return "." not in digits and "," not in digits and len(digits) >= 7 and digits[0] == "0"
+
+
+def _label(text: str, start: int, end: int, kind: str) -> str:
+    """What the figure counts: the noun after a count, else the phrase before the number."""
+    lo = start - len(_NOT_BREAK.match(text[max(0, start - _MAX_CLAUSE) : start][::-1]).group())
+    after = _NOT_BREAK.match(text, end, end + _MAX_CLAUSE).group().strip()
+    fragment = text[lo:start]
+    if lo and text[lo - 1] in _NUMBER_CHARS:
+        fragment = _UNIT_TAIL.sub("", fragment, count=1)
+    before = _label_before(fragment)
+    if after and (kind == "count" or not before or _ends_with_verb(before)):
+        noun = None if _NOT_A_NOUN.match(after) else _NOUN_AFTER.match(after)
+        if noun and len(noun.group("noun")) >= 2:
+            return _balanced(noun.group("noun"))
+    return "" if before in _VERB_SET or before in _EMPTY_LABELS else before
+
+
+def _ends_with_verb(phrase: str) -> bool:
+    return phrase[-2:] in _VERB_SET
+
+
+def _label_before(fragment: str) -> str:
+    """The noun phrase before a number: framing and linking words off, cut at its last verb."""
+    phrase = _TRAIL.sub("", _LEAD.sub("", fragment.strip()))
+    if len(phrase) > 8:
+        verb = _LAST_VERB.search(phrase)
+        if verb and len(phrase) - verb.end() >= 2:
+            start = verb.start()
+            while phrase[max(0, start - 2) : start] in _VERB_SET:  # 收集交办问题: both verbs
+                start -= 2
+            phrase = phrase[start:]
+    phrase = _balanced(phrase[-_MAX_LABEL:] if len(phrase) > _MAX_LABEL else phrase)
+    return phrase if len(phrase) >= 2 and _HAN.search(phrase) else ""
+
+
+def _balanced(phrase: str) -> str:
+    """Close a quote the clause opened (“一件事 -> “一件事”), drop one it only closed."""
+    phrase = phrase.strip(' "')
+    if phrase.count("“") > phrase.count("”"):
+        phrase = phrase + "”" if not phrase.endswith("“") else phrase[:-1]
+    while phrase.startswith("”"):
+        phrase = phrase[1:]
+    if phrase.count("”") > phrase.count("“"):
+        phrase = "“" + phrase
+    return phrase
+
+
+def _sentence(text: str, start: int) -> str:
+    """The sentence around an offset, heading marks off."""
+    window = text[max(0, start - _MAX_SENTENCE) : start][::-1]
+    lo = start - len(_NOT_SENTENCE_END.match(window).group())
+    hi = _SENTENCE_REST.match(text, start, start + _MAX_SENTENCE).end()
+    return text[lo:hi].strip().lstrip("#").strip()
