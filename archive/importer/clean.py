@@ -1,0 +1,259 @@
+"""Stage: page text -> tuple[Line]. Joins lines the PDF extraction broke mid-sentence
+and removes the spaces it put between Chinese characters.
+
+A line break is a paragraph end when the line ends a sentence (。！？… or a closing
+quote after one). Otherwise the break is a wrap of a printed column and the lines
+join, also across blank lines, when the sentence plainly goes on: the broken line
+fills the page's column width (or is long), and the next line reads as body text,
+not as a headline. Short unfinished lines right after a byline or at the top are
+headlines and stay alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from dataclasses import dataclass
+
+from archive.importer.bylines import parse_byline, split_trailing
+from archive.importer.record import Line
+
+_HEADING_MARK = re.compile(r"^(#{1,6})\s+(.*)$")
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200b\u202f\u205f]+")
+_TERMINAL = re.compile(r"(?:[。！？!?…；;]|[。！？!?…][”’」』）)\"'])$")
+_CLAUSE_PUNCT = re.compile(r"[，,、；;：:]")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_LOPSIDED = 2.5
+_PAIRS = (("“", "”"), ("（", "）"), ("(", ")"), ("《", "》"), ("「", "」"), ("‘", "’"))
+_CONTINUATION_START = re.compile(r"^[，。、；：,.;:）)」』”’%％]")
+_CJK = re.compile(
+    r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2026\u2014]"
+)
+# A line this long that does not end a sentence cannot be a headline.
+LONG_LINE = 40
+_MIN_WRAPPED_SAMPLES = 4
+_WIDTH_SLACK = 2.5
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    text: str
+    level: int
+    gap: int
+    number: int
+    byline: bool
+    dateline: bool
+
+
+def clean_page(text: str) -> tuple[Line, ...]:
+    """Repair a decoded page into logical lines: paragraphs, headlines and bylines."""
+    raws = _raw_lines(text)
+    width = _column_width(raws)
+    blank_paragraphs = _uses_blank_paragraphs(raws)
+    groups: list[list[_Raw]] = []
+    after_break = True
+    for index, raw in enumerate(raws):
+        nxt = raws[index + 1] if index + 1 < len(raws) else None
+        if groups and _joins(groups[-1][-1], raw, nxt, width, blank_paragraphs, after_break):
+            groups[-1].append(raw)
+            continue
+        if groups:
+            after_break = _ends_item(groups[-1])
+        groups.append([raw])
+    return tuple(line for group in groups for line in _logical(group))
+
+
+def _raw_lines(text: str) -> list[_Raw]:
+    out: list[_Raw] = []
+    gap = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = _SPACES.sub(" ", line).strip()
+        if not stripped:
+            gap += 1
+            continue
+        level = 0
+        mark = _HEADING_MARK.match(stripped)
+        if mark and mark.group(2).strip():
+            level, stripped = len(mark.group(1)), mark.group(2).strip()
+        byline = level == 0 and parse_byline(stripped) is not None
+        dateline = stripped.startswith("本报讯")
+        out.append(_Raw(stripped, level, gap, number, byline, dateline))
+        gap = 0
+    return out
+
+
+def visual_width(text: str) -> float:
+    """Printed width in CJK character cells: ASCII counts half, spaces nothing."""
+    return sum(1.0 if _CJK.match(char) else 0.5 for char in text if not char.isspace())
+
+
+def _plain(raw: _Raw) -> bool:
+    return not (raw.level or raw.byline)
+
+
+def _column_width(raws: list[_Raw]) -> float | None:
+    """The width of a printed column: the median width of lines wrapped onto the next."""
+    widths = [
+        visual_width(a.text)
+        for a, b in itertools.pairwise(raws)
+        if b.gap == 0 and _plain(a) and _plain(b) and not b.dateline
+    ]
+    if len(widths) < _MIN_WRAPPED_SAMPLES:
+        return None
+    return statistics.median(widths)
+
+
+def _uses_blank_paragraphs(raws: list[_Raw]) -> bool:
+    """Does the page mark paragraph ends with blank lines (so a bare newline is a wrap)?"""
+    after_terminal = [b.gap for a, b in itertools.pairwise(raws) if _terminal(a.text)]
+    return bool(after_terminal) and sum(1 for gap in after_terminal if gap) * 2 >= len(
+        after_terminal
+    )
+
+
+def _terminal(text: str) -> bool:
+    return bool(_TERMINAL.search(text))
+
+
+def _joins(
+    prev: _Raw,
+    cur: _Raw,
+    nxt: _Raw | None,
+    width: float | None,
+    blank_paragraphs: bool,
+    after_break: bool,
+) -> bool:
+    """Does `cur` continue the sentence or paragraph that `prev` is part of?"""
+    if not (_plain(prev) and _plain(cur)) or cur.dateline:
+        return False
+    if _terminal(prev.text):
+        return cur.gap == 0 and blank_paragraphs and not _headline_shape(cur.text)
+    if split_trailing(prev.text)[1] is not None:
+        return False
+    if cur.gap == 0 or _CONTINUATION_START.match(cur.text):
+        return True
+    return _wrapped(prev, width, after_break) and _body_like(cur, nxt, width)
+
+
+def _wrapped(raw: _Raw, width: float | None, after_break: bool) -> bool:
+    """A line that stops mid-sentence because the column ended, not a headline."""
+    size = visual_width(raw.text)
+    if size > LONG_LINE or (width is not None and size >= width - _WIDTH_SLACK):
+        return True
+    if _SENTENCE_END.search(raw.text) or _unclosed(raw.text):
+        return True
+    return not after_break and " " not in raw.text and _lopsided_clauses(raw.text)
+
+
+def _unclosed(text: str) -> bool:
+    """An opening quote or bracket without its closing partner: the sentence goes on."""
+    return any(text.count(o) > text.count(c) for o, c in _PAIRS)
+
+
+def _lopsided_clauses(text: str) -> bool:
+    """`会上,二七区工信局相关负责人` is a sentence cut short; a headline's clauses
+    (`集体企业发展好了，村民也受益了`) are of about the same length."""
+    clauses = [c for c in _CLAUSE_PUNCT.split(text) if c]
+    if len(clauses) < 2:
+        return False
+    sizes = [visual_width(clause) for clause in clauses]
+    return max(sizes) > _LOPSIDED * min(sizes)
+
+
+def _body_like(raw: _Raw, nxt: _Raw | None, width: float | None) -> bool:
+    """A line that reads as running text rather than a headline or caption."""
+    if _terminal(raw.text) or visual_width(raw.text) > LONG_LINE:
+        return True
+    if nxt is not None and nxt.gap == 0 and _plain(nxt):
+        return True
+    return width is not None and visual_width(raw.text) >= width - _WIDTH_SLACK
+
+
+def _headline_shape(text: str) -> bool:
+    """Two or more clauses of two-plus characters separated by single spaces."""
+    parts = text.split(" ")
+    return len(parts) >= 2 and all(visual_width(part) >= 2 for part in parts)
+
+
+def _ends_item(group: list[_Raw]) -> bool:
+    """After a byline (own line or glued) the next short lines are a new headline."""
+    last = group[-1]
+    return last.byline or split_trailing(_join_texts([r.text for r in group]))[1] is not None
+
+
+def _join_texts(texts: list[str]) -> str:
+    out = texts[0]
+    for text in texts[1:]:
+        glue = " " if out[-1:].isascii() and out[-1:].isalnum() and text[:1].isascii() else ""
+        out += glue + text
+    return out
+
+
+def _logical(group: list[_Raw]) -> tuple[Line, ...]:
+    """One logical line, or two when a byline is glued to the paragraph's end."""
+    first = group[0]
+    text = _join_texts([raw.text for raw in group])
+    if first.byline and len(group) == 1:
+        return (Line(text=text, level=0, gap=first.gap, source_line=first.number),)
+    last = group[-1].number
+    text, byline = split_trailing(text) if not first.level else (text, None)
+    text = _squeeze(text, first.level)
+    line = Line(text=text, level=first.level, gap=first.gap, source_line=first.number)
+    if byline is None:
+        return (line,)
+    return line, Line(text=byline.text, level=0, gap=0, source_line=last)
+
+
+_DATELINE_PARENS = re.compile(r"^(本报讯\s*[(（][^()（）]{2,60}[)）])(.*)$")
+
+
+def _squeeze(text: str, level: int) -> str:
+    """Repair spacing; the spaces inside a 本报讯(记者 …) byline separate names, so stay."""
+    lead = _DATELINE_PARENS.match(text)
+    if lead and not level:
+        return lead.group(1) + squeeze_body(lead.group(2))
+    return squeeze_headline(text) if is_headline_like(text, level) else squeeze_body(text)
+
+
+def is_headline_like(text: str, level: int = 0) -> bool:
+    """Short, unfinished, sentence-free: a headline, section heading or caption."""
+    if level:
+        return True
+    return visual_width(text) <= LONG_LINE and not _terminal(text) and "。" not in text
+
+
+_BODY_SPACE = re.compile(r"\s+")
+
+
+def squeeze_body(text: str) -> str:
+    """Drop extraction spaces: any space next to a Chinese character or punctuation."""
+    return _BODY_SPACE.sub(_body_space, text).strip()
+
+
+def _body_space(match: re.Match[str]) -> str:
+    text = match.string
+    left = text[match.start() - 1] if match.start() else ""
+    right = text[match.end()] if match.end() < len(text) else ""
+    if not left or not right or _CJK.match(left) or _CJK.match(right):
+        return ""
+    return " "
+
+
+def squeeze_headline(text: str) -> str:
+    """Keep the single spaces that separate a headline's clauses; drop extraction spaces."""
+    tokens = text.split(" ")
+    if len(tokens) > 1 and sum(visual_width(t) < 2 for t in tokens) * 2 >= len(tokens):
+        return squeeze_body(text)
+    out = [tokens[0]]
+    for token in tokens[1:]:
+        if visual_width(token) < 2 or visual_width(out[-1]) < 2 or _glues(out[-1], token):
+            out[-1] += token
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def _glues(left: str, right: str) -> bool:
+    """Numbers and units split by extraction (2024 大学生) belong together."""
+    return left[-1:].isdigit() or (right[:1].isdigit() and not _CJK.match(left[-1:]))

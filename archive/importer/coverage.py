@@ -1,0 +1,32 @@
+"""Stage: (page text, records) -> lost characters. Proves that nothing was dropped.
+
+Every Chinese character of a page must end up in some item's title, kicker,
+subtitle, body or metadata; only the byline labels (本报讯, 记者, 通讯员, 摄,
+文/图 …) may disappear. Counting is by multiset, so a character printed twice
+must appear twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from archive.importer.bylines import LABEL_TEXTS
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LABELS = re.compile("|".join(re.escape(label) for label in sorted(LABEL_TEXTS, key=len)[::-1]))
+
+
+def han_counts(text: str) -> Counter[str]:
+    """How often each Chinese character occurs in a text."""
+    return Counter(_HAN.findall(text))
+
+
+def lost_characters(page_text: str, outputs: Iterable[str]) -> Counter[str]:
+    """Chinese characters of the page (byline labels aside) that no output carries."""
+    wanted = han_counts(_LABELS.sub("", page_text))
+    have = Counter[str]()
+    for text in outputs:
+        have.update(han_counts(text))
+    return wanted - have
