@@ -60,6 +60,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--out", type=Path, help="output folder (default: site/)")
     serve.add_argument("--open", action="store_true", help="open a browser")
+    serve.add_argument("--no-cache", action="store_true", help="ignore and rebuild the cache")
 
     check = verbs.add_parser("check", help="crawl the built site for broken links and bad HTML")
     _site_options(check)

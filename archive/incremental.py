@@ -1,0 +1,317 @@
+"""Stage: output files of a rebuild -> the output folder, touching only what changed.
+
+Rebuilds under `serve` are correct by construction: every rebuild recomputes
+the whole site model, and two memories of the previous build only save work
+whose result is known to be the same:
+
+- `RenderMemo` re-renders a page only when the fingerprint of everything it is
+  rendered from changed: its template, every template that one extends,
+  includes or imports, the environment's globals, and its context data.
+- `sync_tree` writes a file only when its bytes changed, deletes files the
+  build no longer produces, and leaves everything else alone, so the browser
+  never sees a half-written folder and unchanged files keep their mtimes.
+
+Nothing is declared by hand, so nothing can be forgotten (the stale pages of
+Hugo #11543, Zola #1108, Lektor #410 and MkDocs --dirty came from that).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import marshal
+import os
+import pickle
+import sys
+import tempfile
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import jinja2
+from jinja2 import meta
+
+from archive.model import OutputFile
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What one sync did to the output folder."""
+
+    written: int
+    unchanged: int
+    deleted: int
+
+
+@dataclass(slots=True)
+class OutputState:
+    """The bytes and file stamps this process last left in the output folder."""
+
+    files: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)  # data, size, mtime
+    known: bool = False  # False until the folder has been read once
+
+
+def sync_tree(out_dir: Path, files: Iterable[OutputFile], state: OutputState) -> SyncReport:
+    """Make out_dir hold exactly `files`, writing only files whose bytes changed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if not state.known:
+        state.files = _read_existing(out_dir)
+        state.known = True
+    produced: dict[str, bytes] = {f.path: f.data for f in files}
+    written = unchanged = 0
+    for path, data in produced.items():
+        if _up_to_date(out_dir, path, data, state):
+            unchanged += 1
+        else:
+            state.files[path] = _write(out_dir, path, data)
+            written += 1
+    gone = sorted(set(state.files) - set(produced))
+    for path in gone:
+        _delete(out_dir, path)
+        del state.files[path]
+    return SyncReport(written=written, unchanged=unchanged, deleted=len(gone))
+
+
+def _read_existing(out_dir: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file already in out_dir (a previous build's), keyed by its '/'-separated path."""
+    found: dict[str, tuple[bytes, int, int]] = {}
+    for folder, _dirs, names in os.walk(out_dir):
+        for name in names:
+            full = Path(folder, name)
+            with contextlib.suppress(OSError):
+                info = full.stat()
+                found[full.relative_to(out_dir).as_posix()] = (
+                    full.read_bytes(),
+                    info.st_size,
+                    info.st_mtime_ns,
+                )
+    return found
+
+
+def _up_to_date(out_dir: Path, path: str, data: bytes, state: OutputState) -> bool:
+    previous = state.files.get(path)
+    if previous is None:
+        return False
+    old, size, mtime = previous
+    # Identity first: a page from RenderMemo is the very same bytes object.
+    if old is not data and old != data:
+        return False
+    try:
+        info = os.stat(out_dir / path)
+    except OSError:
+        return False  # deleted by hand since: write it again
+    return info.st_size == size and info.st_mtime_ns == mtime
+
+
+def _write(out_dir: Path, path: str, data: bytes) -> tuple[bytes, int, int]:
+    """Write atomically (temp file + os.replace) so a reader sees old or new bytes, never half."""
+    target = out_dir / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    info = target.stat()
+    return (data, info.st_size, info.st_mtime_ns)
+
+
+def _delete(out_dir: Path, path: str) -> None:
+    """Remove a file no longer produced, then any folders it leaves empty."""
+    target = out_dir / path
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    folder = target.parent
+    while folder != out_dir and folder.is_relative_to(out_dir):
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # not empty
+        folder = folder.parent
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """For every template, a digest of its source and of every template it pulls in."""
+    sources = _sources(env)
+    everything = _digest(*(f"{n}\0{s}" for n, s in sources.items()))
+    uses = {name: _referenced(env, source) for name, source in sources.items()}
+    digests: dict[str, str] = {}
+    for name in sources:
+        closure = _closure(name, uses)
+        # A dynamic {% include var %} could pull in any template: depend on all of them.
+        digests[name] = (
+            everything
+            if closure is None
+            else _digest(*(f"{n}\0{sources[n]}" for n in sorted(closure)))
+        )
+    return digests
+
+
+def _sources(env: jinja2.Environment) -> dict[str, str]:
+    """Source of every text template (files under static/ are copied, not rendered)."""
+    assert env.loader is not None
+    found: dict[str, str] = {}
+    for name in sorted(env.list_templates()):
+        if name.startswith("static/"):
+            continue
+        with contextlib.suppress(UnicodeDecodeError, jinja2.TemplateNotFound):
+            found[name] = env.loader.get_source(env, name)[0]
+    return found
+
+
+def _referenced(env: jinja2.Environment, source: str) -> tuple[str | None, ...]:
+    try:
+        return tuple(meta.find_referenced_templates(env.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return (None,)  # rendering will report it; meanwhile depend on everything
+
+
+def _closure(name: str, uses: Mapping[str, tuple[str | None, ...]]) -> set[str] | None:
+    """The template and all it extends/includes/imports, transitively; None if any is dynamic."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for used in uses.get(current, ()):
+            if used is None or used not in uses:
+                return None
+            todo.append(used)
+    return seen
+
+
+class _FingerprintPickler(pickle.Pickler):
+    """Pickles functions by what they do (code, defaults, closure values), not by name."""
+
+    def reducer_override(self, obj: object) -> object:
+        # Module-level functions pickle by name (their code is fixed for the process);
+        # closures and lambdas carry their captured values, which may be settings.
+        if isinstance(obj, types.FunctionType) and not _by_name(obj):
+            cells = tuple(c.cell_contents for c in obj.__closure__ or ())
+            code = marshal.dumps(obj.__code__)
+            return (
+                _function_marker,
+                (obj.__module__, obj.__qualname__, code, obj.__defaults__, cells),
+            )
+        return NotImplemented
+
+
+def _by_name(function: types.FunctionType) -> bool:
+    """True when pickle can find this very function by module and qualified name."""
+    found: object = sys.modules.get(function.__module__)
+    for part in function.__qualname__.split("."):
+        found = getattr(found, part, None)
+    return found is function
+
+
+def _function_marker(*parts: object) -> None:
+    """Stands in for a function in fingerprints; never called."""
+
+
+def fingerprint_bytes(value: object) -> bytes | None:
+    """Bytes that are equal whenever two values render the same; None if not picklable."""
+    buffer = io.BytesIO()
+    try:
+        _FingerprintPickler(buffer, protocol=5).dump(value)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        return None
+    return buffer.getvalue()
+
+
+def _digest(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class PageLike(Protocol):
+    """What RenderMemo needs of a page to render (render.Page has it)."""
+
+    path: str
+    template: str
+    context: dict
+    markdown: str
+
+
+RenderMany = Callable[[Sequence[Any]], Sequence[OutputFile]]
+
+
+@dataclass(slots=True)
+class RenderMemo:
+    """Pages rendered by earlier builds of this process: path -> (fingerprint, output file)."""
+
+    pages: dict[str, tuple[str, OutputFile]] = field(default_factory=dict)
+    rendered: int = 0
+    reused: int = 0
+
+    def render(
+        self, pages: Sequence[PageLike], env: jinja2.Environment, shared: object, render: RenderMany
+    ) -> tuple[OutputFile, ...]:
+        """Output of every page, calling render() only for pages whose fingerprint changed.
+
+        `shared` is everything besides the page and its templates that the
+        output depends on (the common context, the base path of links in the
+        Markdown); `env` is the environment render() uses.
+        """
+        marks = Fingerprints.of(env, shared)
+        fresh_marks = [marks.page(p.template, (p.context, p.markdown)) for p in pages]
+        stale = [
+            i
+            for i, (page, mark) in enumerate(zip(pages, fresh_marks, strict=True))
+            if not mark or self.pages.get(page.path, ("",))[0] != mark
+        ]
+        rendered = iter(render([pages[i] for i in stale]) if stale else ())
+        stale_set = set(stale)
+        out: list[OutputFile] = []
+        for i, (page, mark) in enumerate(zip(pages, fresh_marks, strict=True)):
+            output = next(rendered) if i in stale_set else self.pages[page.path][1]
+            self.pages[page.path] = (mark, output)
+            out.append(output)
+        for gone in set(self.pages) - {p.path for p in pages}:
+            del self.pages[gone]  # frees the bytes of pages the site no longer has
+        self.rendered, self.reused = len(stale), len(pages) - len(stale)
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprints:
+    """One build's digests of the templates and of everything shared by all pages."""
+
+    templates: dict[str, str]
+    shared: str
+
+    @classmethod
+    def of(cls, env: jinja2.Environment, shared: object) -> Fingerprints:
+        """Digest the templates, the environment's code and the shared data once per build."""
+        # Filters and tests are code the pages run, often closures over settings.
+        data = fingerprint_bytes(
+            (
+                sorted(env.globals.items()),
+                sorted(env.filters.items()),
+                sorted(env.tests.items()),
+                shared,
+            )
+        )
+        return cls(template_digests(env), _digest(data) if data is not None else "")
+
+    def page(self, template: str, data: object) -> str:
+        """Digest of a page's template closure, the shared digest and its data ('' = unknown)."""
+        if not self.shared or template not in self.templates:
+            return ""
+        pickled = fingerprint_bytes(data)
+        if pickled is None:
+            return ""
+        return _digest(template, self.templates[template], self.shared, pickled)

@@ -1,0 +1,476 @@
+"""Stage: content/ + templates/ -> a live preview on 127.0.0.1 that rebuilds on change.
+
+`python build.py serve` builds once, serves the output folder under the site's
+base path, watches content/ (articles and taxonomy files), templates/ (with
+its static files) and site.toml — never the output folder — and turns each
+burst of changes into one rebuild and one browser reload. Rebuilds recompute
+the whole site model; `archive.incremental` re-renders and rewrites only what
+changed. A build error is printed in the terminal and shown over every page
+in the browser, while the last good site stays on disk and keeps being
+served; fixing the file recovers without a restart.
+
+The browser side is livereload's client (livereload.js, protocol 7). The
+server side is a small tornado app instead of `livereload.Server`, whose poll
+loop drops any change that comes within 3 s of the previous reload, runs one
+build per watched folder that changed, polls every 800 ms and serves files
+through symlinks that point outside the root.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import re
+import sys
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from livereload.handlers import LiveReloadJSHandler
+from tornado import ioloop, web, websocket
+
+from archive.config import load_config
+from archive.errors import ArchiveError
+from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
+
+QUIET_SECONDS = 0.05  # a burst is over once nothing changed for this long
+POLL_SECONDS = 0.5  # only where inotify is missing
+STATUS_PATH = "/__archive__/status"
+HEAD_END = re.compile(rb"</head\s*>", re.I)
+BODY_START = re.compile(rb"<body\b[^>]*>", re.I)
+
+Build = Callable[[], str]  # runs one build, returns a summary line; raises on bad input
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of one build: a summary when it worked, the error text when not."""
+
+    ok: bool
+    message: str
+    seconds: float
+
+
+@dataclass(slots=True)
+class Preview:
+    """Rebuild state, independent of the server: changes in, one build per burst out."""
+
+    build: Build
+    debouncer: Debouncer = field(default_factory=Debouncer)
+    builds: int = 0
+    reloads: int = 0
+    building: bool = False
+    error: str | None = None
+    last: Outcome | None = None
+
+    def changed(self, now: float, paths: tuple[str, ...]) -> None:
+        """Record changed source paths seen at `now`."""
+        self.debouncer.note(now, paths)
+
+    def due(self, now: float) -> bool:
+        """True when a burst has gone quiet and no build is running."""
+        return not self.building and self.debouncer.due(now)
+
+    def start(self) -> tuple[str, ...]:
+        """Mark a build as running; returns the changes it answers."""
+        self.building = True
+        return self.debouncer.take()
+
+    def run_build(self) -> Outcome:
+        """Run the build function once (safe to call from a worker thread)."""
+        began = time.perf_counter()
+        try:
+            summary = self.build()
+        except Exception as error:  # any failure is shown; the server lives on
+            return Outcome(False, describe_error(error), time.perf_counter() - began)
+        return Outcome(True, summary, time.perf_counter() - began)
+
+    def finish(self, outcome: Outcome) -> None:
+        """Record a finished build (on the server's thread)."""
+        self.building = False
+        self.builds += 1
+        self.last = outcome
+        self.error = None if outcome.ok else outcome.message
+
+    def rebuild_now(self) -> Outcome:
+        """start + run_build + finish in one call, for the first build and for tests."""
+        self.start()
+        outcome = self.run_build()
+        self.finish(outcome)
+        return outcome
+
+
+def describe_error(error: BaseException) -> str:
+    """A build failure as readable lines, each naming a file and line where one is known."""
+    if isinstance(error, ArchiveError):
+        return str(error)
+    name = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    if name and line and type(error).__module__.startswith("jinja2"):
+        return f"{name}:{line}: 模板错误：{getattr(error, 'message', None) or error}"
+    if isinstance(error, ValueError) and type(error).__name__ == "ConfigError":
+        return f"配置错误：{error}"
+    frames = traceback.extract_tb(error.__traceback__)
+    where = next(
+        (f"{f.filename}:{f.lineno}: " for f in reversed(frames) if f.filename.endswith(".html")),
+        f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else "",
+    )
+    return f"{where}内部错误（{type(error).__name__}）：{error}"
+
+
+def error_overlay(message: str) -> bytes:
+    """The error shown over every page while the last build failed (Chinese, with file:line)."""
+    lines = "\n".join(html.escape(line) for line in message.splitlines())
+    return (
+        '<div id="archive-build-error" role="alert" lang="zh-CN" style="position:fixed;inset:0;'
+        "z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:#fff6f4;"
+        'color:#3d0b08;font:16px/1.7 system-ui,sans-serif">'
+        '<h1 style="margin:0 0 1rem;font-size:1.6rem;color:#b3261e">构建失败</h1>'
+        "<p>下面的内容有错误，网站没有更新。改好并保存文件后，页面会自动刷新；"
+        "在此之前，预览服务器仍提供上一次成功构建的网站。</p>"
+        '<pre style="white-space:pre-wrap;background:#fff;border:1px solid #e8b4ad;'
+        f'padding:1rem;font:15px/1.6 ui-monospace,monospace">{lines}</pre></div>'
+    ).encode()
+
+
+def error_page(message: str, script: bytes) -> bytes:
+    """A whole page for the error, where no built page exists to show it over."""
+    return (
+        b'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        b"<title>\xe6\x9e\x84\xe5\xbb\xba\xe5\xa4\xb1\xe8\xb4\xa5</title>"  # 构建失败
+        + script
+        + b"</head><body>"
+        + error_overlay(message)
+        + b"</body></html>"
+    )
+
+
+def live_script(port: int) -> bytes:
+    """The tag that loads livereload.js from this server (it finds host and port from its src)."""
+    query = f"port={port}&amp;mindelay=200&amp;maxdelay=2000"
+    return f'<script src="/livereload.js?{query}"></script>'.encode()
+
+
+def decorate(page: bytes, script: bytes, error: str | None) -> bytes:
+    """Add the reload script to an HTML page and, after a failed build, the error over it."""
+    page = HEAD_END.sub(lambda m: script + m.group(0), page, count=1)
+    if error is not None:
+        overlay = error_overlay(error)
+        page, found = BODY_START.subn(lambda m: m.group(0) + overlay, page, count=1)
+        if not found:
+            page = overlay + page
+    return page
+
+
+def resolve_request(root: Path, base_path: str, raw_path: str) -> Path | str | None:
+    """The file a request path names, 'forbidden', 'redirect:<url>' or None (not found)."""
+    if not raw_path.startswith(base_path):
+        return f"redirect:{base_path}" if raw_path in ("/", "") else None
+    rest = raw_path[len(base_path) :]
+    try:
+        decoded = unquote(rest, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    parts = decoded.split("/")
+    if any(p in (".", "..") or "\\" in p or "\0" in p for p in parts):
+        return "forbidden"
+    target = root.joinpath(*[p for p in parts if p])
+    real_root = root.resolve()
+    try:
+        real = target.resolve()
+    except (OSError, RuntimeError):
+        return "forbidden"
+    if real != real_root and not real.is_relative_to(real_root):
+        return "forbidden"  # a symlink pointing out of the output folder
+    if real.is_dir():
+        if not raw_path.endswith("/"):
+            return f"redirect:{raw_path}/"
+        target, real = target / "index.html", (target / "index.html").resolve()
+        if not real.is_relative_to(real_root):
+            return "forbidden"
+    return target if real.is_file() else None
+
+
+@dataclass(slots=True)
+class Hub:
+    """The browsers connected over the livereload websocket."""
+
+    sockets: set[Any] = field(default_factory=set)
+
+    def reload(self) -> int:
+        """Tell every connected page to reload; returns how many were told."""
+        message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+        told = 0
+        for socket in list(self.sockets):
+            try:
+                socket.write_message(message)
+                told += 1
+            except websocket.WebSocketClosedError:
+                self.sockets.discard(socket)
+        return told
+
+
+class ReloadSocket(websocket.WebSocketHandler):
+    """livereload protocol 7: answer hello, then wait to be told to reload."""
+
+    def initialize(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def on_message(self, message: str | bytes) -> None:
+        try:
+            command = json.loads(message).get("command")
+        except (ValueError, AttributeError):
+            return
+        if command == "hello":
+            self.write_message(
+                {
+                    "command": "hello",
+                    "protocols": ["http://livereload.com/protocols/official-7"],
+                    "serverName": "initiative-archive",
+                }
+            )
+        elif command == "info":
+            self.hub.sockets.add(self)
+
+    def on_close(self) -> None:
+        self.hub.sockets.discard(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What the file handler serves: a folder under a base path, with the preview's state."""
+
+    root: Path
+    base_path: str
+    script: bytes
+    preview: Preview
+
+
+class SiteHandler(web.RequestHandler):
+    """Serves the output folder under the base path; refuses anything outside it."""
+
+    def initialize(self, site: Site) -> None:
+        self.site = site
+
+    def get(self) -> None:
+        self._respond(head=False)
+
+    def head(self) -> None:
+        self._respond(head=True)
+
+    def _respond(self, *, head: bool) -> None:
+        site = self.site
+        self.set_header("Cache-Control", "no-store")
+        found = resolve_request(site.root, site.base_path, self.request.path)
+        if isinstance(found, str) and found.startswith("redirect:"):
+            query = f"?{self.request.query}" if self.request.query else ""
+            self.redirect(found.removeprefix("redirect:") + query, status=302)
+        elif found == "forbidden":
+            self._html(403, self._message_page("禁止访问：请求的路径在网站目录之外。"), head)
+        elif found is None:
+            self._not_found(head)
+        else:
+            self._file(Path(found), head)
+
+    def _file(self, path: Path, head: bool) -> None:
+        data = path.read_bytes()
+        kind, _ = mimetypes.guess_type(path.name)
+        kind = kind or "application/octet-stream"
+        if kind == "text/html":
+            self._html(200, data, head)
+            return
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        self.set_header("Content-Type", kind)
+        self.finish(b"" if head else data)
+
+    def _not_found(self, head: bool) -> None:
+        page = self.site.root / "404.html"
+        error = self.site.preview.error
+        if error is None and page.is_file():
+            self._html(404, page.read_bytes(), head)
+        else:
+            self._html(404, self._message_page("找不到这个页面。"), head)
+
+    def _message_page(self, text: str) -> bytes:
+        error = self.site.preview.error
+        if error is not None:
+            return error_page(error, self.site.script)
+        return (
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>'
+            f"{html.escape(text)}</title></head><body><p>{html.escape(text)}</p></body></html>"
+        ).encode()
+
+    def _html(self, status: int, page: bytes, head: bool) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        body = decorate(page, self.site.script, self.site.preview.error)
+        self.finish(b"" if head else body)
+
+
+class StatusHandler(web.RequestHandler):
+    """Build counters as JSON, for tests and benchmarks."""
+
+    def initialize(self, site: Site) -> None:
+        self.site = site
+
+    def get(self) -> None:
+        preview = self.site.preview
+        last = preview.last
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            {
+                "builds": preview.builds,
+                "reloads": preview.reloads,
+                "building": preview.building,
+                "ok": preview.error is None,
+                "error": preview.error,
+                "last_seconds": last.seconds if last else None,
+            }
+        )
+
+
+def make_app(site: Site, hub: Hub) -> web.Application:
+    """The tornado application: livereload endpoints, status, then the site itself."""
+    return web.Application(
+        [
+            (r"/livereload", ReloadSocket, {"hub": hub}),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (re.escape(STATUS_PATH), StatusHandler, {"site": site}),
+            (r"/.*", SiteHandler, {"site": site}),
+        ]
+    )
+
+
+@dataclass(slots=True)
+class Loop:
+    """Connects a watcher, a Preview and the browsers on one tornado IOLoop."""
+
+    preview: Preview
+    hub: Hub
+    watcher: InotifyWatcher | ChangeWatcher
+    report: Callable[[Outcome, tuple[str, ...]], None]
+    scheduled: bool = False
+
+    def attach(self, loop: ioloop.IOLoop) -> None:
+        """Start listening for changes."""
+        if isinstance(self.watcher, InotifyWatcher):
+            loop.add_handler(self.watcher.fileno(), self._readable, ioloop.IOLoop.READ)
+        else:
+            ioloop.PeriodicCallback(self._poll, POLL_SECONDS * 1000).start()
+
+    def _readable(self, _fd: int, _events: int) -> None:
+        assert isinstance(self.watcher, InotifyWatcher)
+        self._noted(self.watcher.read())
+
+    def _poll(self) -> None:
+        assert isinstance(self.watcher, ChangeWatcher)
+        self._noted(self.watcher.poll())
+
+    def _noted(self, paths: tuple[str, ...]) -> None:
+        if paths:
+            self.preview.changed(time.monotonic(), paths)
+            self._check_later()
+
+    def _check_later(self) -> None:
+        if not self.scheduled:
+            self.scheduled = True
+            ioloop.IOLoop.current().call_later(self.preview.debouncer.quiet, self._check)
+
+    def _check(self) -> None:
+        self.scheduled = False
+        if self.preview.building:
+            return  # _built checks again when the running build ends
+        if not self.preview.due(time.monotonic()):
+            if self.preview.debouncer.pending:
+                self._check_later()
+            return
+        changes = self.preview.start()
+        loop = ioloop.IOLoop.current()
+        future = loop.run_in_executor(None, self.preview.run_build)
+        loop.add_future(future, lambda done: self._built(done.result(), changes))
+
+    def _built(self, outcome: Outcome, changes: tuple[str, ...]) -> None:
+        self.preview.finish(outcome)
+        self.report(outcome, changes)
+        # Reload after a failure too: the page then shows the error.
+        self.hub.reload()
+        self.preview.reloads += 1
+        if self.preview.debouncer.pending:
+            self._check_later()
+
+
+def preview_base_url(base_url: str, host: str, port: int) -> str:
+    """The site's base path on this server, e.g. http://127.0.0.1:8000/initiative-archive/."""
+    path = urlsplit(base_url).path or "/"
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}{path if path.endswith('/') else path + '/'}"
+
+
+def site_build(args: Any, base_url: str) -> Build:
+    """The build a preview runs: the whole pipeline, then an incremental sync of the output."""
+    from archive import incremental, pipeline
+
+    state = incremental.OutputState()
+    memo = incremental.RenderMemo()
+
+    def build() -> str:
+        config = load_config(
+            args.config, content_dir=args.content_dir, output_dir=args.out, base_url=base_url
+        )
+        files = pipeline.build_site(config, quiet=True, use_cache=not args.no_cache, memo=memo)
+        report = incremental.sync_tree(config.output_dir, files, state)
+        return (
+            f"{len(files)} 个文件：重新渲染 {memo.rendered} 页，写入 {report.written} 个，"
+            f"未变 {report.unchanged} 个，删除 {report.deleted} 个"
+        )
+
+    return build
+
+
+def watched_paths(args: Any) -> tuple[tuple[Path, ...], Path]:
+    """What a preview watches (content, templates, site.toml), and the output it never does."""
+    config = load_config(args.config, content_dir=args.content_dir, output_dir=args.out)
+    roots = (config.content_dir, config.templates_dir, Path(args.config).resolve())
+    return tuple(r for r in roots if r.exists()), config.output_dir
+
+
+def _say(quiet: bool) -> Callable[[Outcome, tuple[str, ...]], None]:
+    def report(outcome: Outcome, changes: tuple[str, ...]) -> None:
+        if not outcome.ok:
+            print(f"构建失败：\n{outcome.message}", file=sys.stderr, flush=True)
+        elif not quiet:
+            what = f"（{len(changes)} 处改动）" if changes else ""
+            print(f"已重新构建{what}：{outcome.message}，用时 {outcome.seconds:.2f} 秒", flush=True)
+
+    return report
+
+
+def run(args: Any) -> int:
+    """build.py serve: build, serve with live reload until Ctrl+C."""
+    config = load_config(args.config, base_url=args.base_url)
+    base_url = preview_base_url(config.base_url, args.host, args.port)
+    roots, out_dir = watched_paths(args)
+    out_dir = Path(args.out).resolve() if args.out else out_dir
+    preview = Preview(site_build(args, base_url), Debouncer(QUIET_SECONDS))
+    report = _say(args.quiet)
+    report(preview.rebuild_now(), ())
+    hub = Hub()
+    site = Site(out_dir, urlsplit(base_url).path, live_script(args.port), preview)
+    make_app(site, hub).listen(args.port, address=args.host)
+    loop = Loop(preview, hub, make_watcher(roots, (out_dir,)), report)
+    loop.attach(ioloop.IOLoop.current())
+    print(f"预览地址：{base_url}（按 Ctrl+C 停止）", flush=True)
+    if args.open:
+        threading.Timer(0.5, webbrowser.open, (base_url,)).start()
+    ioloop.IOLoop.current().start()
+    return 0

@@ -1,0 +1,372 @@
+"""The dev server in-process: one build per burst, errors over the last good site, safe paths."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import jinja2
+import pytest
+from tornado import httpserver, ioloop, testing
+
+from archive.errors import ArchiveError
+from archive.incremental import OutputState, sync_tree
+from archive.model import OutputFile
+from archive.serve import (
+    Hub,
+    Outcome,
+    Preview,
+    Site,
+    describe_error,
+    live_script,
+    make_app,
+    preview_base_url,
+    resolve_request,
+)
+from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher
+
+QUIET = 0.05
+
+
+class CountingBuild:
+    """A build function that counts its calls and can be told to fail."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.fail: Exception | None = None
+
+    def __call__(self) -> str:
+        self.calls += 1
+        if self.fail is not None:
+            raise self.fail
+        return f"第 {self.calls} 次"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    (root / "articles").mkdir(parents=True)
+    (root / "taxonomy").mkdir()
+    for n in range(5):
+        (root / "articles" / f"a-{n}.md").write_text(f"---\nid: a-{n}\n---\n正文{n}\n")
+    return root
+
+
+def burst(root: Path) -> Iterator[None]:
+    """An editor's save-all and a checkout: writes, rewrites, a rename, a delete, a new folder."""
+    articles = root / "articles"
+    for n in range(30):
+        (articles / f"new-{n}.md").write_text(f"---\nid: new-{n}\n---\n新{n}\n")
+        yield
+    for n in range(5):
+        (articles / f"a-{n}.md").write_text(f"---\nid: a-{n}\n---\n改过{n}\n")
+        yield
+    tmp = articles / ".a-0.md.swp"
+    tmp.write_text("swap")
+    os.replace(tmp, articles / "a-0.md")
+    yield
+    (articles / "a-1.md").unlink()
+    yield
+    (root / "taxonomy" / "new").mkdir()
+    (root / "taxonomy" / "new" / "districts.yaml").write_text("二七区: {}\n")
+    yield
+
+
+@pytest.mark.parametrize("watcher_class", [InotifyWatcher, ChangeWatcher])
+def test_a_burst_of_changes_gives_exactly_one_build(content: Path, watcher_class) -> None:
+    build = CountingBuild()
+    preview = Preview(build, Debouncer(QUIET))
+    watcher = watcher_class((content,))
+    read = watcher.read if isinstance(watcher, InotifyWatcher) else watcher.poll
+    now = 100.0
+    seen: set[str] = set()
+    for _ in burst(content):
+        now += QUIET / 5  # events keep coming faster than the quiet period
+        paths = read()
+        seen.update(paths)
+        preview.changed(now, paths)
+        assert not preview.due(now)
+    now += QUIET * 1.01  # then nothing for a quiet period
+    assert preview.due(now)
+    preview.rebuild_now()
+    assert build.calls == 1
+    assert not preview.due(now + 10)
+    assert read() == ()
+    assert str(content / "articles" / "a-1.md") in seen
+    assert str(content / "taxonomy" / "new" / "districts.yaml") in seen or (
+        str(content / "taxonomy" / "new") in seen
+    )
+
+
+def test_changes_during_a_build_give_exactly_one_more_build(content: Path) -> None:
+    build = CountingBuild()
+    preview = Preview(build, Debouncer(QUIET))
+    preview.changed(1.0, ("a.md",))
+    assert preview.due(1.0 + QUIET)
+    assert preview.start() == ("a.md",)
+    for step in range(10):  # the user keeps saving while the build runs
+        preview.changed(1.1 + step / 100, (f"b{step}.md",))
+        assert not preview.due(5.0)
+    preview.finish(preview.run_build())
+    assert preview.due(5.0)
+    assert len(preview.start()) == 10
+    preview.finish(preview.run_build())
+    assert build.calls == 2 and not preview.due(9.0)
+
+
+def test_nothing_changed_means_no_build() -> None:
+    preview = Preview(CountingBuild(), Debouncer(QUIET))
+    preview.changed(1.0, ())
+    assert not preview.due(99.0)
+
+
+def test_the_output_folder_is_never_watched(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "site").mkdir()
+    watcher = InotifyWatcher((tmp_path,), excluded=(tmp_path / "site",))
+    (tmp_path / "site" / "index.html").write_text("built")
+    (tmp_path / "site" / "deeper").mkdir()
+    (tmp_path / "site" / "deeper" / "x.html").write_text("built")
+    assert watcher.read() == ()
+    (tmp_path / "content" / "a.md").write_text("edit")
+    assert watcher.read() == (str(tmp_path / "content" / "a.md"),)
+
+
+def test_only_the_named_file_of_a_folder_is_watched(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text('title = "x"\n')
+    watcher = InotifyWatcher((config,))
+    (tmp_path / "README.md").write_text("not watched")
+    assert watcher.read() == ()
+    config.write_text('title = "y"\n')
+    assert watcher.read() == (str(config),)
+
+
+# --- serving -----------------------------------------------------------------------------
+
+
+class Server:
+    """The preview's tornado app on a free port of 127.0.0.1, in a thread."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.loop: ioloop.IOLoop | None = None
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._main, args=(ready,), daemon=True)
+        self.thread.start()
+        ready.wait(10)
+
+    def _main(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        self.loop = ioloop.IOLoop.current()
+        sock, self.port = testing.bind_unused_port()
+        server = httpserver.HTTPServer(make_app(self.site, Hub()))
+        server.add_sockets([sock])
+        ready.set()
+        self.loop.start()
+        server.stop()
+
+    def get(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request(method, path)  # http.client sends the path exactly as given
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response.status, dict(response.getheaders()), body
+
+    def stop(self) -> None:
+        assert self.loop is not None
+        self.loop.add_callback(self.loop.stop)
+        self.thread.join(10)
+
+
+def page(title: str) -> bytes:
+    return (
+        f'<!DOCTYPE html><html lang="zh-CN"><head><title>{title}</title></head>'
+        f"<body><h1>{title}</h1></body></html>"
+    ).encode()
+
+
+def site_files(title: str) -> list[OutputFile]:
+    return [
+        OutputFile("index.html", page("首页")),
+        OutputFile("articles/a-1/index.html", page(title)),
+        OutputFile("404.html", page("找不到页面")),
+        OutputFile("static/site.css", b"body{color:#222}</head>"),
+    ]
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Server, Preview, Callable[[str | None], None]]]:
+    out = tmp_path / "site"
+    state = OutputState()
+    wanted: dict[str, str | None] = {"title": "第一版标题"}
+
+    def build() -> str:
+        if wanted["title"] is None:
+            raise ArchiveError("未知的区县“二期区”；是不是“二七区”？", "content/articles/a-1.md", 7)
+        report = sync_tree(out, site_files(wanted["title"]), state)
+        return f"写入 {report.written} 个"
+
+    def set_title(title: str | None) -> None:
+        wanted["title"] = title
+        preview.rebuild_now()
+
+    preview = Preview(build, Debouncer(QUIET))
+    preview.rebuild_now()
+    server = Server(Site(out, "/initiative-archive/", live_script(35729), preview))
+    yield server, preview, set_title
+    server.stop()
+
+
+def test_a_failing_build_keeps_the_last_good_site_served_with_the_error_over_it(
+    served, tmp_path: Path
+) -> None:
+    server, preview, set_title = served
+    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    set_title(None)
+    assert preview.error is not None
+    after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert after == before
+    status, _, body = server.get("/initiative-archive/articles/a-1/")
+    text = body.decode()
+    assert status == 200
+    assert "<h1>第一版标题</h1>" in text  # the last good page is still there
+    assert "构建失败" in text and "content/articles/a-1.md:7" in text and "二七区" in text
+    status, _, body = server.get("/initiative-archive/no-such-page/")
+    assert status == 404 and "构建失败" in body.decode()
+    assert json.loads(server.get("/__archive__/status")[2])["ok"] is False
+    set_title("改好的标题")  # fixing the file recovers without a restart
+    status, _, body = server.get("/initiative-archive/articles/a-1/")
+    assert status == 200 and "改好的标题" in body.decode() and "构建失败" not in body.decode()
+    assert json.loads(server.get("/__archive__/status")[2]) | {"last_seconds": 0} == {
+        "builds": 3,
+        "reloads": 0,
+        "building": False,
+        "ok": True,
+        "error": None,
+        "last_seconds": 0,
+    }
+
+
+def test_pages_are_served_under_the_base_path_with_the_reload_script(served) -> None:
+    server, _, _ = served
+    status, headers, body = server.get("/initiative-archive/")
+    assert status == 200 and "首页" in body.decode()
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body.count(b"/livereload.js?port=35729") == 1
+    assert body.index(b"livereload.js") < body.index(b"</head>")
+    status, headers, body = server.get("/initiative-archive/static/site.css")
+    assert status == 200 and body == b"body{color:#222}</head>"  # only HTML gets the script
+    assert headers["Content-Type"] == "text/css; charset=utf-8"
+    status, headers, _ = server.get("/")
+    assert status == 302 and headers["Location"] == "/initiative-archive/"
+    status, headers, _ = server.get("/initiative-archive/articles/a-1")
+    assert status == 302 and headers["Location"] == "/initiative-archive/articles/a-1/"
+    status, _, body = server.get("/articles/a-1/")  # outside the base path
+    assert status == 404 and "找不到页面" in body.decode()
+    status, _, body = server.get("/initiative-archive/articles/a-1/", method="HEAD")
+    assert status == 200 and body == b""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/initiative-archive/../secret.txt",
+        "/initiative-archive/articles/../../secret.txt",
+        "/initiative-archive/%2e%2e/secret.txt",
+        "/initiative-archive/%2E%2E%2Fsecret.txt",
+        "/initiative-archive/articles%2f..%2f..%2fsecret.txt",
+        "/initiative-archive/..%5csecret.txt",
+        "/initiative-archive/%252e%252e/secret.txt",  # double-encoded: a literal name, absent
+        "/initiative-archive/link-out/secret.txt",
+        "/initiative-archive/file-link.txt",
+    ],
+)
+def test_requests_outside_the_output_folder_are_refused(served, tmp_path: Path, path: str) -> None:
+    server, _, _ = served
+    (tmp_path / "secret.txt").write_text("TOP SECRET")
+    (tmp_path / "site" / "link-out").symlink_to(tmp_path)
+    (tmp_path / "site" / "file-link.txt").symlink_to(tmp_path / "secret.txt")
+    status, _, body = server.get(path)
+    assert status in (403, 404)
+    assert b"TOP SECRET" not in body
+
+
+def test_resolve_request_table(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "index.html").write_text("x")
+    (root / "中文.txt").write_text("x")
+    rows = [
+        ("/", "/", root / "index.html"),
+        ("/", "/a/", root / "a" / "index.html"),
+        ("/", "/a", "redirect:/a/"),
+        ("/", "/%E4%B8%AD%E6%96%87.txt", root / "中文.txt"),
+        ("/", "/a/%2e%2e/a/", "forbidden"),
+        ("/", "/nope", None),
+        ("/", "/%ff", None),
+        ("/repo/", "/", "redirect:/repo/"),
+        ("/repo/", "/a/", None),
+        ("/repo/", "/repo/a/", root / "a" / "index.html"),
+    ]
+    (root / "index.html").write_text("home")
+    for base, path, expected in rows:
+        assert resolve_request(root, base, path) == expected, (base, path)
+
+
+def test_describe_error_names_file_and_line(tmp_path: Path) -> None:
+    error = ArchiveError("front matter 里的 YAML 有误", "content/articles/x.md", 4)
+    assert describe_error(error) == "content/articles/x.md:4: front matter 里的 YAML 有误"
+    (tmp_path / "broken.html").write_text("<p>\n{% if %}\n")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path))
+    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+        env.get_template("broken.html")
+    text = describe_error(caught.value)
+    assert text.startswith(str(tmp_path / "broken.html") + ":2: 模板错误：")
+
+
+def test_outcome_of_an_unexpected_exception_is_shown_not_raised() -> None:
+    build = CountingBuild()
+    build.fail = KeyError("districts")
+    preview = Preview(build, Debouncer(QUIET))
+    outcome = preview.rebuild_now()
+    assert isinstance(outcome, Outcome) and not outcome.ok
+    assert "内部错误（KeyError）" in outcome.message and "test_serve.py:" in outcome.message
+
+
+def test_preview_url_keeps_the_project_path() -> None:
+    url = preview_base_url("https://user.github.io/initiative-archive/", "127.0.0.1", 8123)
+    assert url == "http://127.0.0.1:8123/initiative-archive/"
+    assert preview_base_url("http://example.org/", "0.0.0.0", 8000) == "http://127.0.0.1:8000/"
+
+
+def test_sync_tree_writes_only_changed_bytes_and_deletes_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    (out / "old" / "deep").mkdir(parents=True)
+    (out / "old" / "deep" / "stale.html").write_text("from a previous build")
+    (out / "index.html").write_bytes(page("首页"))
+    state = OutputState()
+    first = sync_tree(out, site_files("一"), state)
+    assert (first.written, first.unchanged, first.deleted) == (3, 1, 1)
+    assert not (out / "old").exists()
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    second = sync_tree(out, site_files("二"), state)
+    assert (second.written, second.unchanged, second.deleted) == (1, 3, 0)
+    changed = [p for p in stamps if p.stat().st_mtime_ns != stamps[p]]
+    assert changed == [out / "articles" / "a-1" / "index.html"]
+    (out / "index.html").unlink()  # someone deletes a file by hand: it comes back
+    third = sync_tree(out, site_files("二")[:2], state)
+    assert (third.written, third.unchanged, third.deleted) == (1, 1, 2)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "articles/a-1/index.html",
+        "index.html",
+    ]
+    assert not (out / "static").exists()
+    shutil.rmtree(out)
