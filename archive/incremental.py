@@ -28,12 +28,14 @@ import tempfile
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 import jinja2
 from jinja2 import meta
 
+from archive import urls
+from archive.errors import ArchiveError
 from archive.model import OutputFile
 
 
@@ -56,6 +58,8 @@ class OutputState:
 
 def sync_tree(out_dir: Path, files: Iterable[OutputFile], state: OutputState) -> SyncReport:
     """Make out_dir hold exactly `files`, writing only files whose bytes changed."""
+    files = tuple(files)
+    _check_paths(files)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not state.known:
         state.files = _read_existing(out_dir)
@@ -73,6 +77,15 @@ def sync_tree(out_dir: Path, files: Iterable[OutputFile], state: OutputState) ->
         _delete(out_dir, path)
         del state.files[path]
     return SyncReport(written=written, unchanged=unchanged, deleted=len(gone))
+
+
+def _check_paths(files: tuple[OutputFile, ...]) -> None:
+    """Every path relative, below the output folder, and made by one output only."""
+    urls.check_unique((f.path, f.path) for f in files)
+    for output in files:
+        parts = PurePosixPath(output.path).parts
+        if not parts or output.path.startswith("/") or ".." in parts or "\\" in output.path:
+            raise ArchiveError(f"refusing to write outside the site folder: {output.path!r}")
 
 
 def _read_existing(out_dir: Path) -> dict[str, tuple[bytes, int, int]]:
