@@ -96,6 +96,9 @@ class District:
     communities: tuple[tuple[str, str], ...] = ()  # (社区/村 name, its 街道/乡镇)
     old_slugs: tuple[str, ...] = ()
     code: str = ""
+    # Names other cities use too (高新区, 经开区): tagged only on a Zhengzhou page
+    # and never right after another place name (洛阳高新区).
+    generic_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,8 @@ class Taxonomy:
     districts: tuple[District, ...]
     programmes: tuple[Programme, ...]
     source_note: str = ""
+    # Other cities and their districts (洛阳, 西工区): they mark a page about elsewhere.
+    elsewhere: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

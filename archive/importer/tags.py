@@ -1,0 +1,609 @@
+"""Tags: an item's title and body -> districts, programmes (known and new) and places.
+
+`make_tagger(taxonomy)` builds the matching tables once; `Tagger.tag` is pure.
+
+Districts come from the names of the taxonomy, scanned leftmost-longest so that
+a name inside a longer one never counts (二七经开区 is 二七区, not 经开区): the
+official name or an alias, or a street, town or community that belongs to one
+district only. Names other cities use too (高新区) count only on a Zhengzhou
+page and not right after another place name (洛阳高新区); a page whose other-city
+names outnumber its Zhengzhou names gets no district; a district mentioned in
+passing (far fewer times than the item's main one) is dropped.
+
+Programmes are the taxonomy's names and aliases in any quoting, plus new ones:
+quoted or 《》 names that read as initiatives (`_new_programmes` lists the
+rules: an initiative suffix, a trigger word after the quote, a numbered shape,
+a X+Y formula, a city brand, a launching verb before it, or a repeated name).
+Places are the streets, towns, communities and villages named, known ones by
+the taxonomy and unknown ones by their suffix where the left boundary is sure
+(right after a known place, or named the same way twice).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from archive.model import Taxonomy
+from archive.segment import Segmenter, make_segmenter
+from archive.taxonomy import programme_key
+
+# Characters that may stand right before a shared name such as 高新区 without
+# being part of another place's name ("在高新区", "和经开区", "，高新区").
+_FUNCTION_CHARS = frozenset("在于的和与及是到至对由向从将把被让给为以了等、全该本原新老即")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# A name ending in 区 followed by one of these is a word, not the district (中原区域).
+_AFTER_DISTRICT_WORD = frozenset("域块")
+# Short city names followed by these are roads or streets of Zhengzhou (南阳路).
+_ROAD_CHARS = frozenset("路街道")
+TITLE_WEIGHT = 2
+# A community whose stem is this common a word (联合, 幸福) counts only right after its street.
+COMMON_STEM_FREQ = 1000
+# A district named at most 1/PASSING_RATIO as often as the item's main one is a passing mention.
+PASSING_RATIO = 3
+# Unknown places: suffix -> (shortest stem, longest stem).
+_PLACE_SUFFIXES = (
+    ("办事处", 2, 5),
+    ("街道", 2, 5),
+    ("社区", 2, 5),
+    ("村", 2, 3),
+    ("镇", 2, 3),
+    ("乡", 2, 3),
+)
+_STEM_STOP = re.compile(r"[的在和与及是到至对由向从将把被让给为以了等各该本全这那其每个]")
+_STEM_WORDS = frozenset(
+    [
+        "城市",
+        "农村",
+        "乡村",
+        "城乡",
+        "老旧",
+        "熟人",
+        "和谐",
+        "文明",
+        "智慧",
+        "示范",
+        "美丽",
+        "贫困",
+        "先进",
+        "重点",
+        "试点",
+        "强村",
+        "社区",
+        "街道",
+        "乡镇",
+        "城镇",
+        "集镇",
+        "村镇",
+        "特色",
+        "所在",
+        "周边",
+        "辖区",
+        "附近",
+        "相关",
+        "全国",
+        "全省",
+        "全市",
+        "全区",
+        "各个",
+        "一个",
+        "驻村",
+        "回村",
+        "全村",
+        "本村",
+        "该村",
+        "邻村",
+    ]
+)
+_AFTER_VILLAGE_WORD = frozenset("民委干组级落务庄里子")
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """What an item is about; `proposed` repeats the programmes not in the taxonomy."""
+
+    districts: tuple[str, ...]
+    programmes: tuple[str, ...]
+    places: tuple[str, ...]
+    proposed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """What a name in the text means: its kind, the districts it points to, its canonical form."""
+
+    kind: str  # city, district, generic, place, elsewhere
+    districts: tuple[str, ...] = ()
+    canonical: str = ""
+    level: str = ""  # places: subdivision or community
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    name: _Name
+    in_title: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Tagger:
+    """Matching tables of one taxonomy; `tag` reads an item."""
+
+    names: dict[str, _Name]
+    longest: dict[str, int]  # first character -> longest name starting with it
+    programmes: dict[str, str]  # programme_key -> canonical name
+    programme_keys: tuple[str, ...]  # longest first
+    word_freq: Callable[[str], int]  # jieba's general dictionary: 一把手 is a word, not a name
+
+    def tag(self, title: str, body: str) -> Tags:
+        """Tag one item given its title and body text."""
+        title, body = _squash(title), _squash(body)
+        text = f"{title}\n{body}"
+        hits = self._scan(text, len(title))
+        districts = _districts(hits)
+        known, new = find_programmes(text, self.programmes, self.programme_keys, self.word_freq)
+        places = _places(text, hits, foreign=not districts and _foreign(hits))
+        return Tags(tuple(districts), tuple(known + new), tuple(places), tuple(new))
+
+    def _scan(self, text: str, title_end: int) -> list[_Hit]:
+        hits: list[_Hit] = []
+        i = 0
+        while i < len(text):
+            hit = self._match_at(text, i)
+            if hit is None:
+                i += 1
+                continue
+            end, name = hit
+            hits.append(_Hit(i, end, name, i < title_end))
+            i = end
+        return [h for h in hits if _admissible(text, h, hits, self.word_freq)]
+
+    def _match_at(self, text: str, i: int) -> tuple[int, _Name] | None:
+        for length in range(min(self.longest.get(text[i], 0), len(text) - i), 1, -1):
+            name = self.names.get(text[i : i + length])
+            if name is not None:
+                return i + length, name
+        return None
+
+
+def make_tagger(taxonomy: Taxonomy, segmenter: Segmenter | None = None) -> Tagger:
+    """Build the name tables of a taxonomy once; tag many items with the result.
+
+    jieba's general dictionary tells common words from new programme names; pass
+    the process's Segmenter to share it, else one is loaded here.
+    """
+    segmenter = segmenter or make_segmenter(taxonomy)
+    names: dict[str, _Name] = {}
+    for name in taxonomy.elsewhere:
+        names[name] = _Name("elsewhere", canonical=name)
+    _add_places(names, taxonomy)
+    for district in taxonomy.districts:
+        for name in (district.name, *district.aliases):
+            names[name] = _Name("district", (district.name,), district.name)
+        for name in district.generic_names:
+            names[name] = _Name("generic", (district.name,), district.name)
+    for mark in (taxonomy.city, taxonomy.city.removesuffix("市")):
+        names[mark] = _Name("city", canonical=taxonomy.city)
+    longest: dict[str, int] = {}
+    for name in names:
+        longest[name[0]] = max(longest.get(name[0], 0), len(name))
+    programmes = {
+        programme_key(alias): p.name for p in taxonomy.programmes for alias in (p.name, *p.aliases)
+    }
+    keys = tuple(sorted(programmes, key=lambda k: (-len(k), k)))
+    return Tagger(names, longest, programmes, keys, segmenter.word_freq)
+
+
+def _add_places(names: dict[str, _Name], taxonomy: Taxonomy) -> None:
+    """Streets, towns and communities, each with every district that has one so named."""
+    owners: dict[str, dict[str, str]] = {}  # written form -> {district: canonical}
+    levels: dict[str, str] = {}
+    for district in taxonomy.districts:
+        for sub in district.subdivisions:
+            for form in _street_forms(sub):
+                owners.setdefault(form, {})[district.name] = sub
+                levels[form] = "subdivision"
+        for community, _street in district.communities:
+            owners.setdefault(community, {})[district.name] = community
+            levels.setdefault(community, "community")
+    for form, by_district in owners.items():
+        canonical = sorted(set(by_district.values()))[0]
+        names[form] = _Name("place", tuple(sorted(by_district)), canonical, levels[form])
+
+
+def _street_forms(name: str) -> tuple[str, ...]:
+    """How papers write a street: 商都路街道, 商都路办事处, 商都路街道办事处."""
+    if not name.endswith("街道"):
+        return (name,)
+    stem = name[: -len("街道")]
+    return (name, f"{stem}办事处", f"{name}办事处", f"{name}办")
+
+
+def _squash(text: str) -> str:
+    """Drop whitespace inside the text: names must match across extraction spaces."""
+    return re.sub(r"[ \t\u3000]+", "", text)
+
+
+def _admissible(text: str, hit: _Hit, hits: list[_Hit], word_freq: Callable[[str], int]) -> bool:
+    """Reject names that are only words (中原区域), roads (南阳路) or another city's zone."""
+    kind = hit.name.kind
+    after = text[hit.end : hit.end + 1]
+    if hit.name.level == "community":
+        return _community_admissible(text, hit, hits, word_freq)
+    if (
+        kind in ("district", "generic")
+        and text[hit.end - 1] == "区"
+        and after in _AFTER_DISTRICT_WORD
+    ):
+        return False
+    if kind == "elsewhere" and len(text[hit.start : hit.end]) == 2 and after in _ROAD_CHARS:
+        return False
+    if kind != "generic" or hit.start == 0:
+        return True
+    before = text[hit.start - 1]
+    previous = next((h for h in reversed(hits) if h.end <= hit.start), None)
+    if previous is not None and previous.end == hit.start:
+        return previous.name.kind == "city"
+    return not _HAN.match(before) or before in _FUNCTION_CHARS
+
+
+def _community_admissible(
+    text: str, hit: _Hit, hits: list[_Hit], word_freq: Callable[[str], int]
+) -> bool:
+    """A short (范村 in 示范村) or word-like (联合社区民警) community needs a sure left edge."""
+    name = text[hit.start : hit.end]
+    stem = name.removesuffix("社区").removesuffix("村")
+    previous = next((h for h in reversed(hits) if h.end <= hit.start), None)
+    adjacent = previous is not None and previous.end == hit.start
+    if word_freq(stem) >= COMMON_STEM_FREQ:
+        return adjacent
+    if len(stem) <= 1:
+        before = text[hit.start - 1 : hit.start]
+        return adjacent or not before or not _HAN.match(before) or bool(_STEM_STOP.match(before))
+    return True
+
+
+def _foreign(hits: list[_Hit]) -> bool:
+    """Does the item name other cities more often than Zhengzhou itself?"""
+    foreign = sum(1 for h in hits if h.name.kind == "elsewhere")
+    local = sum(1 for h in hits if h.name.kind in ("city", "district"))
+    return foreign > local
+
+
+def _districts(hits: list[_Hit]) -> list[str]:
+    """The districts the item is about, most named first."""
+    if _foreign(hits):
+        return []
+    local = any(h.name.kind in ("city", "district") for h in hits)
+    foreign = any(h.name.kind == "elsewhere" for h in hits)
+    scores: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for hit in hits:
+        if hit.name.kind == "generic" and foreign and not local:
+            continue
+        if hit.name.kind in ("district", "generic", "place") and len(hit.name.districts) == 1:
+            district = hit.name.districts[0]
+            scores[district] += TITLE_WEIGHT if hit.in_title else 1
+            first.setdefault(district, hit.start)
+    if not scores:
+        return []
+    top = max(scores.values())
+    kept = [d for d, score in scores.items() if score * PASSING_RATIO >= top]
+    return sorted(kept, key=lambda d: (-scores[d], first[d]))
+
+
+def _places(text: str, hits: list[_Hit], foreign: bool) -> list[str]:
+    """Known places in order of first mention, then unknown ones found by suffix."""
+    found: list[str] = []
+    if not foreign:
+        found += [h.name.canonical for h in hits if h.name.kind == "place"]
+    found += _unknown_places(text, hits)
+    return list(dict.fromkeys(found))
+
+
+def _unknown_places(text: str, hits: list[_Hit]) -> list[str]:
+    """X社区, X村, X街道, X镇, X乡, X办事处 not in the taxonomy, with a sure left edge."""
+    covered = bytearray(len(text))
+    anchors: set[int] = set()
+    for hit in hits:
+        covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+        if hit.name.kind in ("district", "place", "generic"):
+            anchors.add(hit.end)
+    counts: Counter[str] = Counter()
+    anchored: list[str] = []
+    order: dict[str, int] = {}
+    for suffix, shortest, longest in _PLACE_SUFFIXES:
+        for match in re.finditer(suffix, text):
+            end = match.end()
+            if any(covered[match.start() : end]) or _not_a_place(text, suffix, end):
+                continue
+            for stem_len in range(longest, shortest - 1, -1):
+                start = match.start() - stem_len
+                name = text[start:end]
+                if (
+                    start < 0
+                    or not _good_stem(text[start : match.start()])
+                    or any(covered[start:end])
+                ):
+                    continue
+                if start in anchors:
+                    anchored.append(name)
+                elif (
+                    start == 0
+                    or not _HAN.match(text[start - 1])
+                    or _STEM_STOP.match(text[start - 1])
+                ):
+                    counts[name] += 1
+                else:
+                    continue
+                order.setdefault(name, start)
+                break
+    repeated = [name for name, n in counts.items() if n >= 2]
+    return sorted(set(anchored) | set(repeated), key=lambda n: order[n])
+
+
+def _not_a_place(text: str, suffix: str, end: int) -> bool:
+    after = text[end : end + 1]
+    return suffix == "村" and after in _AFTER_VILLAGE_WORD
+
+
+def _good_stem(stem: str) -> bool:
+    return (
+        all(_HAN.match(ch) for ch in stem)
+        and not _STEM_STOP.search(stem)
+        and stem not in _STEM_WORDS
+        and not any(stem.endswith(w) or stem.startswith(w) for w in ("社区", "街道", "村", "乡镇"))
+    )
+
+
+# --- programmes ------------------------------------------------------------------
+
+# Quoted spans: the inner text of “…”, ‘…’, 《…》, 「…」 and "…" on one line.
+_QUOTES = re.compile(
+    r"“([^“”\n]{1,40})”|‘([^‘’\n]{1,40})’|《([^《》\n]{1,40})》|「([^「」\n]{1,40})」|\"([^\"\n]{1,40})\""
+)
+_CLAUSE_PUNCT = re.compile(r"[，。、；：！？,;:!?…—－→（）()\[\]【】/]")
+_DOTS = re.compile(r"[·•・‧∙⋅﹒]")
+_YEAR = re.compile(r"(19|20)\d\d")
+_ASCII_NAME = re.compile(r"^[0-9A-Za-z+×*＋.]+$")
+_NUMERALS = "一二两三四五六七八九十双百千万"
+_NUMBERED = re.compile(rf"^[{_NUMERALS}][^{_NUMERALS}\d]{{1,2}}[{_NUMERALS}零][^\d]{{1,3}}$")
+_FORMULA = re.compile(r"^[\u4e00-\u9fff]{2,5}\+[\u4e00-\u9fff]{2,5}$")
+# Names ending so are initiatives whatever surrounds them.
+_NAME_SUFFIXES = (
+    "行动",
+    "计划",
+    "工程",
+    "平台",
+    "品牌",
+    "机制",
+    "模式",
+    "大舞台",
+    "驿站",
+    "工作法",
+    "攻坚战",
+    "活动",
+    "云平台",
+    "服务港湾",
+    "加油站",
+)
+# Names ending so are people, bodies or places, not initiatives.
+_NOT_NAME_SUFFIXES = (
+    "员",
+    "官",
+    "团",
+    "队",
+    "会",
+    "组",
+    "部",
+    "委",
+    "人",
+    "者",
+    "手",
+    "书记",
+    "中心",
+    "所",
+    "局",
+    "院",
+    "校",
+    "公司",
+    "室",
+    "区",
+    "县",
+    "市",
+    "省",
+    "街道",
+    "社区",
+    "村",
+    "镇",
+    "乡",
+    "路",
+)
+# Words right after a quote that make it an initiative: “郑好融”平台, “双轮驱动”工作领导小组.
+_AFTER_WORDS = (
+    "服务品牌",
+    "品牌",
+    "平台",
+    "小程序",
+    "APP",
+    "App",
+    "app",
+    "活动",
+    "行动",
+    "机制",
+    "模式",
+    "工作",
+    "工程",
+    "项目",
+    "体系",
+    "制度",
+    "改革",
+    "系统",
+    "实践",
+    "攻坚",
+    "专项",
+    "专班",
+    "计划",
+    "政策",
+    "服务模式",
+    "服务机制",
+    "体验活动",
+)
+# Words a short window after the quote may end with: “政企码”入企扫码制度.
+_WINDOW_ENDS = ("制度", "机制", "模式", "平台", "品牌", "服务", "行动", "工程", "方案", "体系")
+_WINDOW = 10
+# A word this common in jieba's dictionary (一对一, 加速度) is no new name even before 服务.
+COMMON_NAME_FREQ = 50
+_PLACE_AFTER = "(社区|村|街道|镇|乡|路|街|区|县|市)"
+# Verbs that launch an initiative right before its quoted name: 开展“免申即享”.
+_LAUNCH_VERBS = (
+    "开展",
+    "实施",
+    "推行",
+    "打造",
+    "启动",
+    "开通",
+    "组建",
+    "创建",
+    "探索",
+    "实行",
+    "开启",
+    "深化",
+    "上线",
+    "建成",
+    "推广",
+)
+_LIST_JOINERS = frozenset("和与及、")
+# A Zhengzhou city brand: 郑好办, 郑好融, 郑聚英才计划 (but not the place 郑州, 郑东).
+_BRAND = re.compile(r"^郑(?!州|东)[\u4e00-\u9fff]{2,5}$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Quote:
+    start: int
+    end: int
+    text: str  # inner text, spaces removed, dots unified
+
+
+def find_programmes(
+    text: str,
+    programmes: dict[str, str],
+    keys: tuple[str, ...],
+    word_freq: Callable[[str], int] = lambda word: 0,
+) -> tuple[list[str], list[str]]:
+    """Known programmes in order of first mention, and new initiative names not in the taxonomy."""
+    plain = programme_key(text)
+    known = _known_programmes(plain, programmes, keys)
+    known_keys = {programme_key(k) for k in keys}
+    new: dict[str, str] = {}
+    for name in _new_programmes(text, plain, word_freq):
+        key = programme_key(name)
+        if key in known_keys or any(k in key or key in k for k in known_keys):
+            continue
+        new.setdefault(key, name)
+    kept = [n for k, n in new.items() if not any(k != other and k in other for other in new)]
+    return known, kept
+
+
+def _known_programmes(plain: str, programmes: dict[str, str], keys: tuple[str, ...]) -> list[str]:
+    found: dict[str, int] = {}
+    taken = bytearray(len(plain))
+    for key in keys:  # longest first, so a name inside a longer one is not counted twice
+        start = plain.find(key)
+        while start != -1:
+            if not any(taken[start : start + len(key)]):
+                taken[start : start + len(key)] = b"\x01" * len(key)
+                name = programmes[key]
+                found[name] = min(found.get(name, start), start)
+            start = plain.find(key, start + 1)
+    return sorted(found, key=found.__getitem__)
+
+
+def _quotes(text: str) -> list[_Quote]:
+    quotes = []
+    for match in _QUOTES.finditer(text):
+        inner = next(g for g in match.groups() if g is not None)
+        clean = _DOTS.sub("·", re.sub(r"[\s‘’“”]", "", inner))
+        quotes.append(_Quote(match.start(), match.end(), clean))
+    return sorted(quotes, key=lambda q: q.start)
+
+
+def _new_programmes(text: str, plain: str, word_freq: Callable[[str], int]) -> list[str]:
+    """Quoted names that read as initiatives (see the module docstring)."""
+    quotes = _quotes(text)
+    found: list[str] = []
+    for index, quote in enumerate(quotes):
+        after = _after_window(text, quotes, index)
+        name = _initiative(
+            quote.text, after, text[max(0, quote.start - 2) : quote.start], plain, word_freq
+        )
+        if name:
+            found.append(name)
+    return found
+
+
+def _after_window(text: str, quotes: list[_Quote], index: int) -> str:
+    """The words after a quote, or after the last quote of a list “A”“B”和“C”."""
+    end = quotes[index].end
+    for nxt in quotes[index + 1 :]:
+        gap = text[end : nxt.start]
+        if len(gap) > 1 or (gap and gap not in _LIST_JOINERS):
+            break
+        end = nxt.end
+    window = re.match(r"[^，。、；：！？,;:!?…—“”‘’《》()（）\n]{0,12}", text[end:])
+    return window.group(0) if window else ""
+
+
+def _initiative(
+    name: str, after: str, before: str, plain: str, word_freq: Callable[[str], int]
+) -> str:
+    """The initiative name a quote gives, or "" when it reads as anything else."""
+    core = name.replace("·", "").replace("+", "")
+    if _ASCII_NAME.match(name):
+        return _numbered_name(name, after)
+    if _CLAUSE_PUNCT.search(name) or not 3 <= len(core) <= 12 or _YEAR.search(name):
+        return ""
+    if name.endswith(_NOT_NAME_SUFFIXES) or after.startswith("的") or _names_a_place(name, plain):
+        return ""
+    freq = word_freq(name)
+    strong = (
+        name.endswith(_NAME_SUFFIXES)
+        or (_after_trigger(after) and freq < COMMON_NAME_FREQ)
+        or _NUMBERED.match(core)
+        or _FORMULA.match(name)
+        or _BRAND.match(name)
+    )
+    if strong:
+        return name
+    weak = before.endswith(_LAUNCH_VERBS) or plain.count(programme_key(name)) >= 2
+    return name if weak and len(core) >= 3 and freq == 0 else ""
+
+
+def _names_a_place(name: str, plain: str) -> bool:
+    """“八卦庙” where the text also has 八卦庙社区: the quote names a place."""
+    return re.search(re.escape(name) + _PLACE_AFTER, plain) is not None
+
+
+def _after_trigger(after: str) -> bool:
+    if after.startswith("等"):
+        after = after[1:]
+    if after.startswith(_AFTER_WORDS) and not after.startswith(("服务队", "服务站")):
+        return True
+    head = after[:_WINDOW]
+    return head == "服务" or (bool(head) and head.endswith(_WINDOW_ENDS) and "的" not in head)
+
+
+def _numbered_name(name: str, after: str) -> str:
+    """“12345”优商攻坚行动 -> 12345优商攻坚行动: a number names the words after it."""
+    words = after[:_WINDOW]
+    if (
+        words
+        and _HAN.match(words[0])
+        and words == after
+        and words.endswith(_NAME_SUFFIXES + _WINDOW_ENDS)
+    ):
+        return name + words
+    return ""
