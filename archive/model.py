@@ -130,3 +130,132 @@ class OutputFile:
 
     path: str
     data: bytes = field(repr=False)
+
+
+# --- Site model: what assemble derives from the articles and the taxonomy. ---
+
+TERM_KINDS = ("district", "programme", "place", "reporter", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A group of articles with its own page: a district, programme, place, reporter or year.
+
+    `article_ids` are newest first. Places carry their district's slug and the
+    slug of the place above them (社区 under its 街道; "" directly under the district).
+    """
+
+    kind: str
+    name: str
+    slug: str
+    article_ids: tuple[str, ...] = ()
+    description: str = ""
+    known: bool = True  # False: a programme missing from programmes.yaml
+    old_slugs: tuple[str, ...] = ()
+    level: str = ""  # districts: 区/县/县级市/功能区; places: 街道/乡镇/社区/村
+    district: str = ""
+    parent: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TermRef:
+    """A link target: the kind, slug and display name of a term."""
+
+    kind: str
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """The previous (older) and next (newer) article within one programme."""
+
+    programme: str  # programme slug
+    previous: str = ""  # article id, "" at the start of the timeline
+    next: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigure:
+    """A number pulled from an article with what it counts: `贷款 3.3亿元`."""
+
+    label: str
+    value: str
+    kind: str = ""  # amount, count or percent
+    article_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Everything derived for one article: summary, links, related, neighbours, figures."""
+
+    id: str
+    summary: str
+    chars: int
+    reading_minutes: int
+    districts: tuple[TermRef, ...] = ()
+    programmes: tuple[TermRef, ...] = ()
+    places: tuple[TermRef, ...] = ()
+    people: tuple[tuple[str, tuple[TermRef, ...]], ...] = ()  # (role label, reporters)
+    related: tuple[str, ...] = ()
+    neighbours: tuple[Neighbours, ...] = ()
+    figures: tuple[KeyFigure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeFacts:
+    """A programme's cross-district view: who runs it, its timeline, figures, related ones."""
+
+    slug: str
+    districts: tuple[tuple[str, int], ...] = ()  # (district slug, article count)
+    timeline: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (year, ids oldest first)
+    figures: tuple[KeyFigure, ...] = ()
+    related: tuple[tuple[str, int], ...] = ()  # (programme slug, shared articles)
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictFacts:
+    """A district's view: its programmes, its places as a tree, its articles by year."""
+
+    slug: str
+    programmes: tuple[tuple[str, int], ...] = ()  # (programme slug, article count)
+    places: tuple[str, ...] = ()  # place slugs, each 街道/乡镇 followed by its 社区/村
+    years: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (year, ids newest first)
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """Programme × district article counts; rows and columns are slugs."""
+
+    programmes: tuple[str, ...]
+    districts: tuple[str, ...]
+    counts: tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The whole site model: articles newest first, their entries, terms and cross views."""
+
+    articles: tuple[Article, ...]
+    entries: tuple[Entry, ...]  # aligned with articles
+    districts: tuple[Term, ...]
+    programmes: tuple[Term, ...]
+    places: tuple[Term, ...]
+    reporters: tuple[Term, ...]
+    years: tuple[Term, ...]
+    programme_facts: tuple[ProgrammeFacts, ...]  # aligned with programmes
+    district_facts: tuple[DistrictFacts, ...]  # aligned with districts
+    matrix: Matrix
+    city: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What one article's text yields on its own: summary, length and key figures."""
+
+    id: str
+    summary: str
+    chars: int
+    figures: tuple[KeyFigure, ...] = ()
+    keywords: tuple[str, ...] = ()  # for related articles

@@ -1,0 +1,481 @@
+"""Stage helper: Site -> the plain-data context of every page (what templates format).
+
+Each method returns dicts, lists and strings only: links are {"href", "name"}
+with the base path already applied, dates are already written in Chinese,
+counts are already counted. Templates never sort, filter or count.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from archive import text, urls
+from archive.config import SiteConfig
+from archive.model import Article, Entry, Site, Term, TermRef
+
+KIND_LABELS = {
+    "district": "区县",
+    "programme": "举措",
+    "place": "地点",
+    "reporter": "记者",
+    "year": "年份",
+}
+NAV = (
+    ("区县", urls.index("district")),
+    ("举措", urls.index("programme")),
+    ("地点", urls.index("place")),
+    ("记者", urls.index("reporter")),
+    ("年份", urls.index("year")),
+    ("全部文章", urls.ARTICLES),
+    ("举措×区县", urls.MATRIX),
+)
+HOME_PROGRAMMES = 30  # programmes listed on the home page; the rest are on /programmes/
+FEED_ENTRIES = 50
+TERM_FEED_ENTRIES = 20
+PAGER_SPAN = 3  # page numbers shown on each side of the current one
+
+
+class Contexts:
+    """Builds page contexts for one site; lookups are made once here."""
+
+    def __init__(self, site: Site, config: SiteConfig) -> None:
+        self.site = site
+        self.config = config
+        self.base = config.base_path
+        self.by_id = {a.id: (a, e) for a, e in zip(site.articles, site.entries, strict=True)}
+        self._terms = {
+            "district": site.districts,
+            "programme": site.programmes,
+            "place": site.places,
+            "reporter": site.reporters,
+            "year": site.years,
+        }
+        self.term_of = {(k, t.slug): t for k, terms in self._terms.items() for t in terms}
+        self.cards = {a.id: self._card(a, e) for a, e in self.by_id.values()}
+        self.children: dict[str, list[str]] = {}
+        for place in site.places:
+            if place.parent:
+                self.children.setdefault(place.parent, []).append(place.slug)
+
+    # --- shared pieces -------------------------------------------------------------------
+
+    @staticmethod
+    def common(config: SiteConfig) -> dict:
+        """What every page gets: site name, base path, navigation, assets."""
+        base = config.base_path
+        return {
+            "site": {
+                "title": config.title,
+                "description": config.description,
+                "lang": config.language,
+                "home": urls.href(base, urls.HOME),
+                "feed": urls.href(base, urls.FEED),
+                "data": urls.href(base, urls.DATA),
+            },
+            "base_path": base,
+            "nav": [{"href": urls.href(base, path), "name": name} for name, path in NAV],
+            "search_action": urls.href(base, urls.SEARCH),
+            "assets": {
+                "css": urls.href(base, urls.static("style.css")),
+                "js": urls.href(base, urls.static("site.js")),
+            },
+        }
+
+    def terms(self, kind: str) -> tuple[Term, ...]:
+        """All terms of one kind, in page order."""
+        return self._terms[kind]
+
+    def link(self, ref: TermRef | Term) -> dict:
+        """A link to a term page."""
+        return {"href": urls.href(self.base, urls.term(ref.kind, ref.slug)), "name": ref.name}
+
+    def _term_link(self, kind: str, slug: str) -> dict:
+        return self.link(self.term_of[(kind, slug)])
+
+    def _card(self, article: Article, entry: Entry) -> dict:
+        """How an article appears in lists."""
+        return {
+            "href": urls.href(self.base, urls.article(article.id)),
+            "title": article.title,
+            "date": text.date_text(article.date),
+            "datetime": article.date,
+            "summary": entry.summary,
+            "kind": article.kind,
+            "districts": [self.link(r) for r in entry.districts],
+            "programmes": [self.link(r) for r in entry.programmes],
+        }
+
+    def meta(
+        self, path: str, heading: str, description: str = "", og_type: str = "website"
+    ) -> dict:
+        """The <head> facts of a page: title, description, canonical URL, Open Graph type."""
+        title = f"{heading} - {self.config.title}" if heading else self.config.title
+        return {
+            "title": title,
+            "heading": heading or self.config.title,
+            "description": description or self.config.description,
+            "canonical": urls.absolute(self.config.base_url, path),
+            "og_type": og_type,
+            "json_ld": "",
+        }
+
+    def crumbs(self, *links: dict) -> list[dict]:
+        """Breadcrumbs from the home page down to (not including) the current page."""
+        return [{"href": urls.href(self.base, urls.HOME), "name": "首页"}, *links]
+
+    def _index_crumb(self, kind: str) -> dict:
+        return {"href": urls.href(self.base, urls.index(kind)), "name": KIND_LABELS[kind]}
+
+    def _counted(self, kind: str, pairs: tuple[tuple[str, int], ...]) -> list[dict]:
+        return [{**self._term_link(kind, slug), "count": n} for slug, n in pairs]
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def home(self) -> dict:
+        """The home page: what this is, latest items, districts, programmes, years."""
+        site = self.site
+        latest = [self.cards[a.id] for a in site.articles[: self.config.home_latest]]
+        return {
+            "page": self.meta(urls.HOME, ""),
+            "breadcrumbs": [],
+            "article_count": len(site.articles),
+            "latest": latest,
+            "all_articles": urls.href(self.base, urls.ARTICLES),
+            "districts": [{**self.link(t), "count": len(t.article_ids)} for t in site.districts],
+            "programmes": [
+                {**self.link(t), "count": len(t.article_ids)}
+                for t in site.programmes[:HOME_PROGRAMMES]
+            ],
+            "more_programmes": len(site.programmes) > HOME_PROGRAMMES,
+            "programme_index": urls.href(self.base, urls.index("programme")),
+            "years": [{**self.link(t), "count": len(t.article_ids)} for t in site.years],
+            "matrix": urls.href(self.base, urls.MATRIX),
+        }
+
+    def article(self, article: Article, entry: Entry) -> dict:
+        """An article page, apart from its body (rendered from Markdown by the renderer)."""
+        path = urls.article(article.id)
+        meta = self.meta(path, article.title, entry.summary, "article")
+        meta["json_ld"] = self._news_article(article, entry, meta["canonical"])
+        first = entry.districts[0] if entry.districts else None
+        return {
+            "page": meta,
+            "breadcrumbs": self.crumbs(*([self.link(first)] if first else [])),
+            "article": {
+                "id": article.id,
+                "title": article.title,
+                "kicker": article.kicker,
+                "subtitle": article.subtitle,
+                "date": text.date_text(article.date),
+                "datetime": article.date,
+                "kind": article.kind,
+                "chars": entry.chars,
+                "reading_minutes": entry.reading_minutes,
+                "districts": [self.link(r) for r in entry.districts],
+                "programmes": [self.link(r) for r in entry.programmes],
+                "places": [self.link(r) for r in entry.places],
+                "people": [
+                    {"role": role, "people": [self.link(r) for r in refs]}
+                    for role, refs in entry.people
+                ],
+                "figures": [{"label": f.label, "value": f.value} for f in entry.figures],
+                "source": (
+                    {"page": article.source.page, "item": article.source.item}
+                    if article.source
+                    else None
+                ),
+            },
+            "related": [self.cards[i] for i in entry.related],
+            "neighbours": [
+                {
+                    "programme": self._term_link("programme", n.programme),
+                    "previous": self.cards[n.previous] if n.previous else None,
+                    "next": self.cards[n.next] if n.next else None,
+                }
+                for n in entry.neighbours
+            ],
+        }
+
+    def _news_article(self, article: Article, entry: Entry, url: str) -> str:
+        """schema.org NewsArticle JSON-LD for search engines."""
+        people = [r.name for _, refs in entry.people for r in refs]
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "datePublished": article.date,
+            "inLanguage": self.config.language,
+            "url": url,
+            "mainEntityOfPage": url,
+            "description": entry.summary,
+            "author": [{"@type": "Person", "name": name} for name in people],
+            "publisher": {"@type": "Organization", "name": self.config.title},
+            "about": [r.name for r in entry.programmes],
+            "contentLocation": [{"@type": "Place", "name": r.name} for r in entry.districts],
+        }
+        return json_ld(data)
+
+    def term_index(self, kind: str) -> dict:
+        """The page listing every district, programme, place, reporter or year."""
+        label = KIND_LABELS[kind]
+        context = {
+            "page": self.meta(urls.index(kind), label),
+            "breadcrumbs": self.crumbs(),
+            "kind": kind,
+            "groups": [],
+        }
+        if kind == "place":
+            context["groups"] = self._place_groups()
+        else:
+            items = [
+                {**self.link(t), "count": len(t.article_ids), "level": "", "nested": False}
+                for t in self.terms(kind)
+            ]
+            context["groups"] = [{"heading": "", "href": "", "entries": items}]
+        return context
+
+    def _place_groups(self) -> list[dict]:
+        groups = []
+        for district, facts in zip(self.site.districts, self.site.district_facts, strict=True):
+            if facts.places:
+                items = [self._place_item(slug) for slug in facts.places]
+                href = self.link(district)["href"]
+                groups.append({"heading": district.name, "href": href, "entries": items})
+        loose = [self._place_item(t.slug) for t in self.site.places if not t.district]
+        if loose:
+            groups.append({"heading": "未标明区县", "href": "", "entries": loose})
+        return groups
+
+    def _place_item(self, slug: str) -> dict:
+        place = self.term_of[("place", slug)]
+        return {
+            **self.link(place),
+            "count": len(place.article_ids),
+            "level": place.level,
+            "nested": bool(place.parent),
+        }
+
+    def term_page(self, kind: str, position: int) -> dict:
+        """The page of one term: its articles, plus the views particular to its kind."""
+        term = self.terms(kind)[position]
+        path = urls.term(kind, term.slug)
+        description = term.description or f"{KIND_LABELS[kind]}“{term.name}”的相关报道"
+        context = {
+            "page": self.meta(path, term.name, description),
+            "breadcrumbs": self.crumbs(self._index_crumb(kind)),
+            "term": {
+                "kind": kind,
+                "kind_label": KIND_LABELS[kind],
+                "name": term.name,
+                "description": term.description,
+                "known": term.known,
+                "level": term.level,
+                "count": len(term.article_ids),
+            },
+            "articles": [self.cards[i] for i in term.article_ids],
+        }
+        extra = {"district": self._district, "programme": self._programme, "place": self._place}
+        if kind in extra:
+            context.update(extra[kind](position))
+        return context
+
+    def _district(self, position: int) -> dict:
+        term = self.site.districts[position]
+        facts = self.site.district_facts[position]
+        return {
+            "feed": urls.href(self.base, urls.term_feed("district", term.slug)),
+            "programmes": self._counted("programme", facts.programmes),
+            "places": [self._place_item(slug) for slug in facts.places],
+            "years": [
+                {"year": year, "articles": [self.cards[i] for i in ids]}
+                for year, ids in facts.years
+            ],
+        }
+
+    def _programme(self, position: int) -> dict:
+        term = self.site.programmes[position]
+        facts = self.site.programme_facts[position]
+        return {
+            "feed": urls.href(self.base, urls.term_feed("programme", term.slug)),
+            "districts": self._counted("district", facts.districts),
+            "timeline": [
+                {"year": year, "articles": [self.cards[i] for i in ids]}
+                for year, ids in facts.timeline
+            ],
+            "figures": [
+                {
+                    "label": f.label,
+                    "value": f.value,
+                    "article": {
+                        "href": self.cards[f.article_id]["href"],
+                        "title": self.cards[f.article_id]["title"],
+                    },
+                }
+                for f in facts.figures
+            ],
+            "related_programmes": self._counted("programme", facts.related),
+        }
+
+    def _place(self, position: int) -> dict:
+        place = self.site.places[position]
+        district = self.term_of.get(("district", place.district))
+        return {
+            "district": self.link(district) if district else None,
+            "parent": self._term_link("place", place.parent) if place.parent else None,
+            "children": [self._place_item(slug) for slug in self.children.get(place.slug, [])],
+        }
+
+    def articles_page(self, number: int, count: int, size: int) -> dict:
+        """Page `number` of the list of all articles, newest first."""
+        chosen = self.site.articles[(number - 1) * size : number * size]
+        heading = "全部文章" if number == 1 else f"全部文章（第{number}页）"
+        return {
+            "page": self.meta(urls.articles_page(number), heading),
+            "breadcrumbs": self.crumbs(),
+            "articles": [self.cards[a.id] for a in chosen],
+            "pager": self._pager(number, count),
+            "total": len(self.site.articles),
+        }
+
+    def _pager(self, number: int, count: int) -> dict:
+        def page(n: int) -> dict:
+            return {"href": urls.href(self.base, urls.articles_page(n)), "number": n}
+
+        shown = range(max(1, number - PAGER_SPAN), min(count, number + PAGER_SPAN) + 1)
+        return {
+            "current": number,
+            "count": count,
+            "previous": page(number - 1) if number > 1 else None,
+            "next": page(number + 1) if number < count else None,
+            "first": page(1) if shown.start > 1 else None,
+            "last": page(count) if shown.stop <= count else None,
+            "pages": [page(n) for n in shown],
+        }
+
+    def matrix(self) -> dict:
+        """The programme × district table; each count links to the search page filtered."""
+        matrix = self.site.matrix
+        columns = [self.term_of[("district", slug)] for slug in matrix.districts]
+        rows = []
+        for slug, counts in zip(matrix.programmes, matrix.counts, strict=True):
+            programme = self.term_of[("programme", slug)]
+            cells = [
+                {
+                    "count": n,
+                    "district": d.name,
+                    "href": urls.href(
+                        self.base, urls.search(district=d.name, programme=programme.name)
+                    )
+                    if n
+                    else "",
+                }
+                for d, n in zip(columns, counts, strict=True)
+            ]
+            rows.append({**self.link(programme), "cells": cells, "total": sum(counts)})
+        return {
+            "page": self.meta(urls.MATRIX, "举措×区县"),
+            "breadcrumbs": self.crumbs(),
+            "columns": [self.link(d) for d in columns],
+            "rows": rows,
+        }
+
+    def not_found(self) -> dict:
+        """404.html: served at any depth, so every link in it is base-path absolute."""
+        meta = self.meta(urls.NOT_FOUND, "页面不存在")
+        return {"page": meta, "breadcrumbs": self.crumbs()}
+
+    def search(self) -> dict:
+        """The search page (search.html comes from the search stage)."""
+        return {"page": self.meta(urls.SEARCH, "搜索"), "breadcrumbs": self.crumbs()}
+
+    def feed(self, kind: str | None, position: int) -> dict:
+        """An Atom feed: the whole site, or one district or programme."""
+        base_url = self.config.base_url
+        if kind is None:
+            title, path, feed_path = self.config.title, urls.HOME, urls.FEED
+            ids = [a.id for a in self.site.articles[:FEED_ENTRIES]]
+        else:
+            term = self.terms(kind)[position]
+            title = f"{term.name} - {self.config.title}"
+            path, feed_path = urls.term(kind, term.slug), urls.term_feed(kind, term.slug)
+            ids = list(term.article_ids[:TERM_FEED_ENTRIES])
+        entries = [self._feed_entry(i) for i in ids]
+        return {
+            "feed": {
+                "title": title,
+                "id": urls.absolute(base_url, feed_path),
+                "self": urls.absolute(base_url, feed_path),
+                "alternate": urls.absolute(base_url, path),
+                "updated": max((e["updated"] for e in entries), default=text.iso_datetime("2000")),
+            },
+            "entries": entries,
+        }
+
+    def _feed_entry(self, article_id: str) -> dict:
+        article, entry = self.by_id[article_id]
+        url = urls.absolute(self.config.base_url, urls.article(article.id))
+        return {
+            "title": article.title,
+            "url": url,
+            "updated": text.iso_datetime(article.date),
+            "summary": entry.summary,
+            "authors": [r.name for _, refs in entry.people for r in refs],
+            "categories": [r.name for r in (*entry.districts, *entry.programmes)],
+        }
+
+    def sitemap(self, paths: list[str]) -> dict:
+        """sitemap.xml: the absolute URL of every indexable page."""
+        return {"locations": [urls.absolute(self.config.base_url, p) for p in paths]}
+
+    def redirects(self) -> Iterator[tuple[str, dict]]:
+        """(old site path, context) for article aliases and the taxonomy's old slugs."""
+        for article in self.site.articles:
+            for alias in article.aliases:
+                yield urls.article(alias), self._redirect(urls.article(article.id), article.title)
+        for kind in ("district", "programme"):
+            for term in self.terms(kind):
+                for old in term.old_slugs:
+                    yield (
+                        urls.term(kind, old),
+                        self._redirect(urls.term(kind, term.slug), term.name),
+                    )
+
+    def _redirect(self, target: str, title: str) -> dict:
+        return {
+            "title": title,
+            "target": urls.href(self.base, target),
+            "target_url": urls.absolute(self.config.base_url, target),
+        }
+
+    def articles_json(self) -> str:
+        """/data/articles.json: every article's metadata, for researchers."""
+        records = [self._record(a, e) for a, e in self.by_id.values()]
+        return json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def _record(self, article: Article, entry: Entry) -> dict:
+        source = article.source
+        return {
+            "id": article.id,
+            "url": urls.absolute(self.config.base_url, urls.article(article.id)),
+            "title": article.title,
+            "kicker": article.kicker,
+            "subtitle": article.subtitle,
+            "date": article.date,
+            "kind": article.kind,
+            "districts": list(article.districts),
+            "programmes": [r.name for r in entry.programmes],
+            "places": list(article.places),
+            "reporters": list(article.reporters),
+            "correspondents": list(article.correspondents),
+            "photographers": list(article.photographers),
+            "source": {"page": source.page, "item": source.item} if source else None,
+            "chars": entry.chars,
+            "summary": entry.summary,
+        }
+
+
+def json_ld(data: dict) -> str:
+    """schema.org data as JSON safe to put inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,207 @@
+"""Stage: content/articles/*.md -> tuple[Article], every problem reported as `file:line: message`.
+
+`load` trusts the text of content/ (the importer normalised it) but not its
+shape: the front-matter keys are a closed set, `id`, `title` and `date` are
+required, values have the documented types, ids are unique and every district
+is one the taxonomy knows. All problems of a build are gathered and raised
+together, so a user fixes them in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from archive import frontmatter
+from archive.errors import ArchiveError, ArchiveErrors
+from archive.model import (
+    ARTICLE_KEYS,
+    DATE_PATTERN,
+    ID_PATTERN,
+    KINDS,
+    REQUIRED_KEYS,
+    Article,
+    Source,
+)
+
+LIST_KEYS = (
+    "districts",
+    "programmes",
+    "places",
+    "reporters",
+    "correspondents",
+    "photographers",
+    "aliases",
+)
+TEXT_KEYS = ("title", "kicker", "subtitle")
+BOOLEANS = {"true": True, "false": False}
+
+# Given a district name the taxonomy does not know, the closest official name or "".
+Suggest = Callable[[str], str]
+
+
+def load_articles(
+    articles_dir: Path, districts: Iterable[str], suggest: Suggest
+) -> tuple[Article, ...]:
+    """Read every <id>.md below articles_dir (sorted by name); raise all problems at once."""
+    known = frozenset(districts)
+    articles: list[Article] = []
+    errors: list[ArchiveError] = []
+    id_lines: dict[str, dict[str, int]] = {}
+    for path in sorted(articles_dir.glob("*.md")):
+        try:
+            article, key_lines = _load(path, known, suggest)
+            articles.append(article)
+            id_lines[article.path] = key_lines
+        except ArchiveErrors as many:
+            errors.extend(many.errors)
+        except ArchiveError as one:
+            errors.append(one)
+    errors.extend(_duplicate_ids(articles, id_lines))
+    if errors:
+        raise ArchiveErrors(errors)
+    return tuple(articles)
+
+
+def load_article(path: Path, districts: frozenset[str], suggest: Suggest) -> Article:
+    """One article file -> Article, or ArchiveErrors naming each bad line."""
+    return _load(path, districts, suggest)[0]
+
+
+def _load(
+    path: Path, districts: frozenset[str], suggest: Suggest
+) -> tuple[Article, dict[str, int]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ArchiveError(f"not UTF-8 text ({error.reason})", path, 1) from None
+    return parse_article(text, path, districts, suggest)
+
+
+def parse_article(
+    text: str, path: Path, districts: frozenset[str], suggest: Suggest
+) -> tuple[Article, dict[str, int]]:
+    """The text of one article file -> (Article, line of each key); `path` names the file."""
+    try:
+        parsed = frontmatter.parse(text)
+    except frontmatter.FrontMatterError as error:
+        raise ArchiveError(str(error), path, error.line) from None
+    meta, lines = parsed.meta, parsed.key_lines
+    errors = [
+        ArchiveError(message, path, lines.get(key, 1))
+        for key, message in _problems(meta, districts, suggest)
+    ]
+    if errors:
+        raise ArchiveErrors(errors) if len(errors) > 1 else errors[0]
+    return _article(meta, parsed.body, str(path), parsed.body_line), lines
+
+
+def _problems(meta: dict, districts: frozenset[str], suggest: Suggest) -> list[tuple[str, str]]:
+    """(key, message) for everything wrong in one article's front matter, in key order."""
+    problems: list[tuple[str, str]] = []
+    for key in meta:
+        if key not in ARTICLE_KEYS:
+            problems.append((key, f"unknown front-matter key '{key}' (allowed: {_allowed()})"))
+    for key in REQUIRED_KEYS:
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            problems.append((key, f"missing required key '{key}'"))
+    for key, value in meta.items():
+        if key in ARTICLE_KEYS:
+            problems.extend((key, message) for message in _value_problems(key, value))
+    if isinstance(meta.get("districts"), list):
+        problems.extend(("districts", m) for m in _district_problems(meta, districts, suggest))
+    return problems
+
+
+def _allowed() -> str:
+    return ", ".join(ARTICLE_KEYS)
+
+
+def _value_problems(key: str, value: object) -> list[str]:
+    """Type and pattern checks for one known key."""
+    if key in LIST_KEYS:
+        return _list_problems(key, value)
+    if key == "source":
+        return _source_problems(value)
+    if not isinstance(value, str):
+        return [f"'{key}' must be a single value"]
+    if key == "id" and value and not ID_PATTERN.match(value):
+        return [f"id '{value}' must be lower-case letters, digits and dashes"]
+    if key == "date" and value and not DATE_PATTERN.match(value):
+        return [f"date '{value}' must be YYYY, YYYY-MM or YYYY-MM-DD"]
+    if key == "kind" and value not in KINDS:
+        return [f"kind '{value}' must be one of: {', '.join(KINDS)}"]
+    if key == "title_generated" and value not in BOOLEANS:
+        return ["'title_generated' must be true or false"]
+    return []
+
+
+def _list_problems(key: str, value: object) -> list[str]:
+    if not isinstance(value, list):
+        return [f"'{key}' must be a list such as [a, b]"]
+    if any(not item.strip() for item in value):
+        return [f"'{key}' has an empty item"]
+    if len(set(value)) != len(value):
+        return [f"'{key}' names the same item twice"]
+    bad = [item for item in value if key == "aliases" and not ID_PATTERN.match(item)]
+    return [f"alias '{item}' must be lower-case letters, digits and dashes" for item in bad]
+
+
+def _source_problems(value: object) -> list[str]:
+    if not isinstance(value, dict) or set(value) != {"page", "item"}:
+        return ["'source' must be {page: FILE, item: N}"]
+    if not value["item"].isdigit():
+        return [f"source item '{value['item']}' must be a whole number"]
+    return []
+
+
+def _district_problems(meta: dict, districts: frozenset[str], suggest: Suggest) -> list[str]:
+    problems = []
+    for name in meta["districts"]:
+        if name not in districts:
+            close = suggest(name)
+            hint = f" (did you mean '{close}'?)" if close else ""
+            problems.append(f"unknown district '{name}'{hint}")
+    return problems
+
+
+def _article(meta: dict, body: str, path: str, body_line: int) -> Article:
+    """Build the Article from validated front matter."""
+    source = meta.get("source")
+    return Article(
+        id=meta["id"],
+        title=meta["title"],
+        date=meta["date"],
+        body=body,
+        kind=meta.get("kind", "article"),
+        title_generated=BOOLEANS[meta.get("title_generated", "false")],
+        kicker=meta.get("kicker", ""),
+        subtitle=meta.get("subtitle", ""),
+        districts=tuple(meta.get("districts", ())),
+        programmes=tuple(meta.get("programmes", ())),
+        places=tuple(meta.get("places", ())),
+        reporters=tuple(meta.get("reporters", ())),
+        correspondents=tuple(meta.get("correspondents", ())),
+        photographers=tuple(meta.get("photographers", ())),
+        source=Source(source["page"], int(source["item"])) if source else None,
+        aliases=tuple(meta.get("aliases", ())),
+        path=path,
+        body_line=body_line,
+    )
+
+
+def _duplicate_ids(
+    articles: list[Article], key_lines: dict[str, dict[str, int]]
+) -> list[ArchiveError]:
+    """An id (or an alias) used twice would put two pages on one URL."""
+    first: dict[str, str] = {}
+    errors = []
+    for article in articles:
+        for key, name in (("id", article.id), *(("aliases", a) for a in article.aliases)):
+            if name in first:
+                line = key_lines[article.path].get(key, 1)
+                message = f"id '{name}' is already used by {first[name]}"
+                errors.append(ArchiveError(message, article.path, line))
+            else:
+                first[name] = article.path
+    return errors

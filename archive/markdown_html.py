@@ -1,0 +1,80 @@
+"""Stage helper: article Markdown -> safe HTML fragment.
+
+Python-Markdown passes raw HTML through by default; article text is edited by
+hand and imported from newspapers, so raw HTML is shown as text instead (the
+block and inline HTML parsers are removed), and any link or image whose URL is
+not http(s), mailto, tel, a fragment or a path loses that URL. Links written
+as `/…` are site paths: they get the base path, so the same article works at
+/ and under /<repo>/. Section headings keep their level; the article title is
+the page's h1, so a `#` heading in the body is shifted down to h2.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ("sane_lists", "tables")
+_SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|tel:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+class _SafeLinks(Treeprocessor):
+    """Drop unsafe URLs, add the base path to site paths, keep headings below the title."""
+
+    def __init__(self, md: markdown.Markdown, base_path: str) -> None:
+        super().__init__(md)
+        self.base_path = base_path
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                self._fix(element, "href")
+            elif element.tag == "img":
+                self._fix(element, "src")
+            elif element.tag == "h1":
+                element.tag = "h2"
+
+    def _fix(self, element: etree.Element, attribute: str) -> None:
+        url = element.get(attribute)
+        if url is None:
+            return
+        if not is_safe_url(url):
+            del element.attrib[attribute]
+        elif url.startswith("/") and not url.startswith("//"):
+            element.set(attribute, self.base_path + url[1:])
+
+
+class _ArchiveExtension(Extension):
+    def __init__(self, base_path: str) -> None:
+        super().__init__()
+        self.base_path = base_path
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md, self.base_path), "archive_safe_links", 0)
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s), mailto, tel, fragments and relative paths; false for javascript: etc."""
+    # Markdown keeps character references in URLs and the browser decodes them: check that.
+    return bool(_SAFE_SCHEME.match(_CONTROL.sub("", html.unescape(url))))
+
+
+def converter(base_path: str) -> markdown.Markdown:
+    """A reusable Markdown converter for articles of a site under base_path."""
+    return markdown.Markdown(
+        extensions=[*EXTENSIONS, _ArchiveExtension(base_path)], output_format="html"
+    )
+
+
+def to_html(md: markdown.Markdown, text: str) -> str:
+    """Convert one article body with a converter from `converter`."""
+    md.reset()
+    return md.convert(text)

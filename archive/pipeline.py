@@ -1,0 +1,183 @@
+"""Stage: SiteConfig -> OutputFiles -> site/: the table of contents of a build.
+
+    taxonomy -> articles -> analyses (workers) -> site model -> pages -> html (workers)
+             -> search index, feeds, sitemap, machine files, static files -> site/
+
+Every step is timed. Nothing is written until every file of the new site
+exists in memory; then write swaps the whole folder in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from archive import render, urls, workers
+from archive.analyse import analyse_range
+from archive.assemble import assemble
+from archive.config import ConfigError, SiteConfig, load_config
+from archive.errors import ArchiveError
+from archive.load import load_articles
+from archive.model import Analysis, OutputFile, Site
+from archive.segment import make_segmenter
+from archive.taxonomy import load_taxonomy, make_lookup
+from archive.write import write_site
+
+ANALYSE_CHUNK = 100
+Log = Callable[[str], None]
+
+
+def run(args: argparse.Namespace) -> int:
+    """`build.py build` (and plain `build.py`): build the site and print a summary line."""
+    started = time.perf_counter()
+    config = config_from_args(args)
+    quiet = bool(args.quiet) or os.environ.get("CI") == "true"
+    progress = ProgressBar(enabled=not quiet)
+    jobs = args.jobs or os.cpu_count() or 1
+    steps: list[tuple[str, float]] = []
+    files = build_site(config, jobs=jobs, progress=progress, steps=steps, warn=_warn)
+    with timed("写入 site/", steps):
+        write_site(files, config.output_dir)
+    pages = sum(1 for f in files if f.path.endswith(".html"))
+    if not args.quiet:
+        if os.environ.get("IA_TIMINGS"):
+            for name, seconds in steps:
+                print(f"  {name:<16} {seconds:6.2f} 秒", file=sys.stderr)
+        elapsed = time.perf_counter() - started
+        print(
+            f"已生成 {pages} 个页面（共 {len(files)} 个文件）到 {config.output_dir}，"
+            f"用时 {elapsed:.1f} 秒"
+        )
+    return 0
+
+
+def config_from_args(args: argparse.Namespace) -> SiteConfig:
+    """site.toml with the command line's overrides (paths taken relative to where we run)."""
+
+    def absolute(path: Path | None) -> Path | None:
+        return path.resolve() if path is not None else None
+
+    try:
+        return load_config(
+            args.config,
+            content_dir=absolute(getattr(args, "content_dir", None)),
+            output_dir=absolute(getattr(args, "out", None)),
+            base_url=getattr(args, "base_url", None),
+        )
+    except ConfigError as error:
+        raise ArchiveError(str(error)) from None
+
+
+def build_site(
+    config: SiteConfig,
+    *,
+    jobs: int = 1,
+    progress: ProgressBar | None = None,
+    steps: list[tuple[str, float]] | None = None,
+    warn: Log | None = None,
+) -> tuple[OutputFile, ...]:
+    """Every file of the site, in memory; raises ArchiveError for bad content."""
+    steps = steps if steps is not None else []
+    with timed("读取分类", steps):
+        taxonomy = load_taxonomy(taxonomy_dir(config))
+        lookup = make_lookup(taxonomy)
+    with timed("读取文章", steps):
+        articles = load_articles(config.articles_dir, lookup.districts, _suggest(lookup))
+    with timed("分析文章", steps):
+        tokenizer = make_segmenter(taxonomy).tokenizer
+        analyses = analyse_all(articles, tokenizer, jobs)
+    with timed("组装站点", steps):
+        site = assemble(articles, taxonomy, analyses)
+    for warning in site.warnings:
+        (warn or _warn)(warning)
+    with timed("规划页面", steps):
+        with_search = (config.templates_dir / "search.html").is_file()
+        pages = render.plan(site, config, with_search)
+    with timed("渲染页面", steps):
+        bar = progress.stage("渲染页面") if progress else None
+        html = render.render_pages(pages, config, jobs, bar)
+        if progress:
+            progress.done()
+    with timed("搜索索引", steps):
+        index = search_index(site, config, taxonomy)
+    with timed("其他文件", steps):
+        rest = render.machine_files(site, config) + render.static_files(config.templates_dir)
+    files = (*html, *index, *rest)
+    urls.check_unique((f.path, f.path) for f in files)
+    return files
+
+
+def taxonomy_dir(config: SiteConfig) -> Path:
+    """content/taxonomy, or the project's own when a content folder has none (benchmarks)."""
+    own = config.taxonomy_dir
+    return own if own.is_dir() else config.root / "content" / "taxonomy"
+
+
+def analyse_all(articles, tokenizer, jobs: int) -> dict[str, Analysis]:
+    """Analyse every article, in worker processes that inherit the loaded dictionary."""
+    found = workers.map_ranges(
+        analyse_range, (articles, tokenizer), len(articles), jobs, ANALYSE_CHUNK
+    )
+    return {analysis.id: analysis for analysis in found}
+
+
+def search_index(site: Site, config: SiteConfig, taxonomy) -> tuple[OutputFile, ...]:
+    """The search stage's index files, once that stage exists in this checkout."""
+    if importlib.util.find_spec("archive.search") is None:
+        return ()
+    from archive.search import build_search_index
+
+    return tuple(build_search_index(site, config, taxonomy))
+
+
+def _suggest(lookup) -> Callable[[str], str]:
+    return lambda name: lookup.suggest_district(name) or ""
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+@contextmanager
+def timed(name: str, steps: list[tuple[str, float]]) -> Iterator[None]:
+    """Record how long the body of a with-statement took."""
+    started = time.perf_counter()
+    yield
+    steps.append((name, time.perf_counter() - started))
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, for builds long enough to need one."""
+
+    WIDTH = 30
+    MIN_ITEMS = 500  # shorter stages finish before a bar would help
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.shown = False
+
+    def stage(self, label: str) -> Callable[[int, int], None]:
+        """A progress callback for one stage."""
+
+        def update(done: int, total: int) -> None:
+            if not self.enabled or total < self.MIN_ITEMS:
+                return
+            filled = self.WIDTH * done // total
+            bar = "█" * filled + "·" * (self.WIDTH - filled)
+            sys.stderr.write(f"\r{label} {bar} {done}/{total}")
+            sys.stderr.flush()
+            self.shown = True
+
+        return update
+
+    def done(self) -> None:
+        """End the bar's line."""
+        if self.shown:
+            sys.stderr.write("\n")
+            self.shown = False

@@ -1,0 +1,175 @@
+"""Stage: Site + Jinja templates -> OutputFiles, never touching disk.
+
+Rendering happens in two steps. `plan` turns the site model into Pages: an
+output path, a template name and a context of plain data (str, int, bool,
+None, lists and dicts), plus the Markdown of an article body. `render_pages`
+turns Pages into bytes, in worker processes when there are many; the result
+does not depend on the number of workers. Because a Page is plain data, a
+later incremental build can fingerprint (context, markdown, templates) and
+skip pages whose fingerprint did not change.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from archive import markdown_html, urls, workers
+from archive.config import SiteConfig
+from archive.context import Contexts
+from archive.model import OutputFile, Site
+
+CHUNK = 100  # pages per worker task: results flow back while later chunks render
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One file to render: where it goes, which template, and plain data for it."""
+
+    path: str  # below site/, e.g. "articles/a-000001/index.html"
+    template: str
+    context: dict = field(repr=False)
+    markdown: str = field(default="", repr=False)  # rendered into context["body_html"]
+
+
+def plan(site: Site, config: SiteConfig, with_search: bool) -> tuple[Page, ...]:
+    """Every page of the site, in a stable order."""
+    contexts = Contexts(site, config)
+    pages = [
+        Page(urls.output_path(urls.HOME), "home.html", contexts.home()),
+        *_article_pages(site, contexts),
+        *_term_pages(site, contexts),
+        *_list_pages(site, config, contexts),
+        Page(urls.output_path(urls.MATRIX), "matrix.html", contexts.matrix()),
+        Page(urls.NOT_FOUND, "404.html", contexts.not_found()),
+    ]
+    if with_search:
+        pages.append(Page(urls.output_path(urls.SEARCH), "search.html", contexts.search()))
+    pages += _feeds(site, contexts)
+    pages.append(Page(urls.SITEMAP, "sitemap.xml", contexts.sitemap(_sitemap_paths(pages))))
+    pages += [Page(urls.output_path(old), "redirect.html", c) for old, c in contexts.redirects()]
+    return tuple(pages)
+
+
+def _article_pages(site: Site, contexts: Contexts) -> Iterator[Page]:
+    for article, entry in zip(site.articles, site.entries, strict=True):
+        path = urls.output_path(urls.article(article.id))
+        yield Page(path, "article.html", contexts.article(article, entry), article.body)
+
+
+def _term_pages(site: Site, contexts: Contexts) -> Iterator[Page]:
+    for kind, template in (("district", "district.html"), ("programme", "programme.html")):
+        yield Page(urls.output_path(urls.index(kind)), "terms.html", contexts.term_index(kind))
+        for position in range(len(contexts.terms(kind))):
+            term = contexts.terms(kind)[position]
+            path = urls.output_path(urls.term(kind, term.slug))
+            yield Page(path, template, contexts.term_page(kind, position))
+    for kind in ("place", "reporter", "year"):
+        yield Page(urls.output_path(urls.index(kind)), "terms.html", contexts.term_index(kind))
+        for position, term in enumerate(contexts.terms(kind)):
+            path = urls.output_path(urls.term(kind, term.slug))
+            yield Page(path, "term.html", contexts.term_page(kind, position))
+
+
+def _list_pages(site: Site, config: SiteConfig, contexts: Contexts) -> Iterator[Page]:
+    size = max(1, config.page_size)
+    count = max(1, -(-len(site.articles) // size))
+    for number in range(1, count + 1):
+        path = urls.output_path(urls.articles_page(number))
+        yield Page(path, "articles.html", contexts.articles_page(number, count, size))
+
+
+def _feeds(site: Site, contexts: Contexts) -> Iterator[Page]:
+    yield Page(urls.FEED, "feed.xml", contexts.feed(None, 0))
+    for kind in ("district", "programme"):
+        for position, term in enumerate(contexts.terms(kind)):
+            yield Page(urls.term_feed(kind, term.slug), "feed.xml", contexts.feed(kind, position))
+
+
+def _sitemap_paths(pages: Sequence[Page]) -> list[str]:
+    """Site paths of every HTML page a search engine should index."""
+    skip = {"404.html", "redirect.html"}
+    return [
+        page.path.removesuffix("index.html")
+        for page in pages
+        if page.path.endswith(".html") and page.template not in skip
+    ]
+
+
+def machine_files(site: Site, config: SiteConfig) -> tuple[OutputFile, ...]:
+    """robots.txt, .nojekyll and the JSON export of all article metadata."""
+    robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n"
+    return (
+        OutputFile(urls.ROBOTS, robots.encode()),
+        OutputFile(urls.NOJEKYLL, b""),
+        OutputFile(urls.DATA, Contexts(site, config).articles_json().encode()),
+    )
+
+
+def static_files(templates_dir: Path) -> tuple[OutputFile, ...]:
+    """Everything in templates/static/, copied byte for byte under static/."""
+    root = templates_dir / "static"
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return tuple(
+        OutputFile(urls.static(p.relative_to(root).as_posix()), p.read_bytes()) for p in files
+    )
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    """A Jinja environment and a Markdown converter for one site."""
+
+    env: jinja2.Environment
+    markdown: object
+
+    def render(self, page: Page, common: dict) -> OutputFile:
+        """One page -> its bytes."""
+        context = {**common, **page.context}
+        if page.markdown:
+            context["body_html"] = markdown_html.to_html(self.markdown, page.markdown)
+        text = self.env.get_template(page.template).render(context)
+        return OutputFile(page.path, text.encode("utf-8"))
+
+
+@functools.cache
+def renderer(templates_dir: str, base_path: str) -> Renderer:
+    """The renderer of a process: built once, reused for every chunk it renders."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return Renderer(env, markdown_html.converter(base_path))
+
+
+def _render_range(
+    shared: tuple[Sequence[Page], str, str, dict], start: int, stop: int
+) -> list[OutputFile]:
+    """Worker task: render pages[start:stop] with this process's renderer."""
+    pages, templates_dir, base_path, common = shared
+    active = renderer(templates_dir, base_path)
+    return [active.render(page, common) for page in pages[start:stop]]
+
+
+def render_pages(
+    pages: Sequence[Page],
+    config: SiteConfig,
+    jobs: int,
+    progress: Progress | None = None,
+) -> tuple[OutputFile, ...]:
+    """Render every page, in `jobs` worker processes when that pays; order is kept."""
+    shared = (pages, str(config.templates_dir), config.base_path, Contexts.common(config))
+    files = workers.map_ranges(_render_range, shared, len(pages), jobs, CHUNK, progress)
+    return tuple(files)

@@ -1,0 +1,60 @@
+"""Stage helper: run a function over index ranges of shared data, in forked worker processes.
+
+The data (articles, pages, a loaded jieba dictionary) is built once in the
+parent and inherited by the workers through fork, so only index ranges go to
+the workers and only results come back. The one piece of module state below
+is that inheritance: it is set in each worker process when it starts and never
+in the parent. Results come back in input order, so a build with any number of
+workers gives the same bytes as a build with one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+Result = TypeVar("Result")
+RangeFunction = Callable[[Any, int, int], list[Result]]
+Progress = Callable[[int, int], None]
+
+# Worker processes only: the shared data their parent handed over at fork.
+_INHERITED: list[Any] = []
+
+
+def map_ranges(
+    function: RangeFunction,
+    shared: Any,
+    count: int,
+    jobs: int,
+    chunk: int,
+    progress: Progress | None = None,
+    in_process_below: int = 200,
+) -> list[Result]:
+    """function(shared, start, stop) over [0, count) in chunks; results concatenated in order."""
+    ranges = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
+    if jobs <= 1 or count < in_process_below:
+        parts: Iterator[list[Result]] = (function(shared, *r) for r in ranges)
+        return _gather(parts, count, progress)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, context, initializer=_inherit, initargs=(shared,)) as pool:
+        parts = pool.map(_call, [function] * len(ranges), *zip(*ranges, strict=True))
+        return _gather(parts, count, progress)
+
+
+def _inherit(shared: Any) -> None:
+    _INHERITED[:] = [shared]
+
+
+def _call(function: RangeFunction, start: int, stop: int) -> list[Result]:
+    return function(_INHERITED[0], start, stop)
+
+
+def _gather(parts: Iterator[list[Result]], count: int, progress: Progress | None) -> list[Result]:
+    results: list[Result] = []
+    for part in parts:
+        results.extend(part)
+        if progress:
+            progress(len(results), count)
+    return results
