@@ -140,11 +140,14 @@ class Tagger:
 
     def tag(self, title: str, body: str) -> Tags:
         """Tag one item given its title and body text."""
-        title, body = _squash(title), _squash(body)
-        text = f"{title}\n{body}"
-        hits = self._scan(text, len(title))
+        squashed_title = _squash(title)
+        text = f"{squashed_title}\n{_squash(body)}"
+        hits = self._scan(text, len(squashed_title))
         districts = _districts(hits)
-        known, new = find_programmes(text, self.programmes, self.programme_keys, self.word_freq)
+        # Programmes read the text with its spaces: “二七帮 易企办” is two words in one name.
+        known, new = find_programmes(
+            f"{title}\n{body}", self.programmes, self.programme_keys, self.word_freq
+        )
         places = _places(text, hits, foreign=not districts and _foreign(hits))
         return Tags(tuple(districts), tuple(known + new), tuple(places), tuple(new))
 
@@ -258,7 +261,7 @@ def _community_admissible(
     stem = name.removesuffix("社区").removesuffix("村")
     previous = next((h for h in reversed(hits) if h.end <= hit.start), None)
     adjacent = previous is not None and previous.end == hit.start
-    if word_freq(stem) >= COMMON_STEM_FREQ:
+    if len(stem) > 1 and word_freq(stem) >= COMMON_STEM_FREQ:
         return adjacent
     if len(stem) <= 1:
         before = text[hit.start - 1 : hit.start]
@@ -421,6 +424,8 @@ _NOT_NAME_SUFFIXES = (
     "镇",
     "乡",
     "路",
+    "企业",
+    "冠军",
 )
 # Words right after a quote that make it an initiative: “郑好融”平台, “双轮驱动”工作领导小组.
 _AFTER_WORDS = (
@@ -460,6 +465,7 @@ COMMON_NAME_FREQ = 50
 _PLACE_AFTER = "(社区|村|街道|镇|乡|路|街|区|县|市)"
 # Verbs that launch an initiative right before its quoted name: 开展“免申即享”.
 _LAUNCH_VERBS = (
+    "定为",
     "开展",
     "实施",
     "推行",
@@ -525,8 +531,12 @@ def _known_programmes(plain: str, programmes: dict[str, str], keys: tuple[str, .
 def _quotes(text: str) -> list[_Quote]:
     quotes = []
     for match in _QUOTES.finditer(text):
-        inner = next(g for g in match.groups() if g is not None)
-        clean = _DOTS.sub("·", re.sub(r"[\s‘’“”]", "", inner))
+        inner = re.sub(r"[‘’“”]", "", next(g for g in match.groups() if g is not None))
+        parts = inner.split()
+        # Words set apart by a space are a dotted name (二七帮·易企办); single
+        # characters apart are extraction noise (群 众).
+        joiner = "·" if len(parts) > 1 and all(len(p) > 1 for p in parts) else ""
+        clean = _DOTS.sub("·", joiner.join(parts))
         quotes.append(_Quote(match.start(), match.end(), clean))
     return sorted(quotes, key=lambda q: q.start)
 
@@ -537,11 +547,25 @@ def _new_programmes(text: str, plain: str, word_freq: Callable[[str], int]) -> l
     found: list[str] = []
     for index, quote in enumerate(quotes):
         after = _after_window(text, quotes, index)
-        name = _initiative(
-            quote.text, after, text[max(0, quote.start - 2) : quote.start], plain, word_freq
-        )
+        before = text[max(0, quote.start - 2) : quote.start]
+        name = _initiative(quote.text, after, before, plain, word_freq)
         if name:
             found.append(name)
+        elif "·" in quote.text:  # “万人助万企·金秋招聘月”: the programme and its event
+            found += _dotted_parts(quote.text, after, before, plain, word_freq)
+    return found
+
+
+def _dotted_parts(
+    name: str, after: str, before: str, plain: str, word_freq: Callable[[str], int]
+) -> list[str]:
+    parts = name.split("·")
+    found = []
+    for index, part in enumerate(parts):
+        part_before = before if index == 0 else ""
+        part_after = after if index == len(parts) - 1 else ""
+        if accepted := _initiative(part, part_after, part_before, plain, word_freq):
+            found.append(accepted)
     return found
 
 
@@ -553,7 +577,7 @@ def _after_window(text: str, quotes: list[_Quote], index: int) -> str:
         if len(gap) > 1 or (gap and gap not in _LIST_JOINERS):
             break
         end = nxt.end
-    window = re.match(r"[^，。、；：！？,;:!?…—“”‘’《》()（）\n]{0,12}", text[end:])
+    window = re.match(r"[^，。、；：！？,;:!?…—“”‘’《》()（）\s]{0,12}", text[end:])
     return window.group(0) if window else ""
 
 
@@ -571,6 +595,7 @@ def _initiative(
     freq = word_freq(name)
     strong = (
         name.endswith(_NAME_SUFFIXES)
+        or (name.endswith("日") and len(core) >= 5)
         or (_after_trigger(after) and freq < COMMON_NAME_FREQ)
         or _NUMBERED.match(core)
         or _FORMULA.match(name)
