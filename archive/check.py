@@ -228,7 +228,9 @@ def check_site(root: Path, base_url: str) -> Report:
             problems += _reference_problems(site, page, reference, ids, in_feed=False)
     xml_files = sorted(_files(root, ".xml"))
     for name in xml_files:
-        references, error = _xml_references(root / name)
+        references, error = xml_references(
+            (root / name).read_text(encoding="utf-8", errors="replace")
+        )
         problems += [Problem(name, 0, error)] if error else []
         for reference in references:
             count += 1
@@ -247,6 +249,22 @@ def _files(root: Path, suffix: str) -> Iterator[str]:
     for path in root.rglob(f"*{suffix}"):
         if path.is_file():
             yield path.relative_to(root).as_posix()
+
+
+def page_references(html: str) -> tuple[Reference, ...]:
+    """Every URL an HTML page points at (href, src, srcset, refresh, og:url ...), in order."""
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    return tuple(parser.references)
+
+
+def css_references(css: str) -> tuple[Reference, ...]:
+    """Every url(...) of a stylesheet, with its line."""
+    return tuple(
+        Reference(match.group(2).strip(), css.count("\n", 0, match.start()) + 1, "asset")
+        for match in _CSS_URL.finditer(css)
+    )
 
 
 def _parse(path: Path) -> _PageParser:
@@ -344,9 +362,8 @@ def _existing_file(root: Path, relative: str) -> str | None:
     return None
 
 
-def _xml_references(path: Path) -> tuple[list[Reference], str]:
+def xml_references(raw: str) -> tuple[list[Reference], str]:
     """Links of a feed or sitemap (atom:link/@href, sitemap loc), or why it does not parse."""
-    raw = path.read_text(encoding="utf-8", errors="replace")
     try:
         tree = ElementTree.fromstring(raw)
     except ElementTree.ParseError as error:
