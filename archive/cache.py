@@ -24,16 +24,19 @@ same encoding.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import inspect
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from archive.model import Analysis, Article, KeyFigure, Taxonomy
 
 MAGIC = b"IA-CACHE-1"
 CACHE_SUBDIR = Path(".cache") / "build"
@@ -69,8 +72,13 @@ class Cache:
 
 
 def default_cache(root: Path, *, enabled: bool = True) -> Cache:
-    """The cache of a checkout: `.cache/build/` next to site.toml (git-ignored)."""
-    return Cache(root / CACHE_SUBDIR, enabled=enabled)
+    """The cache of a checkout: `.cache/build/` next to site.toml (git-ignored).
+
+    $ARCHIVE_CACHE_DIR moves it (tests use a fresh folder; CI may point it at
+    a folder it keeps between runs).
+    """
+    moved = os.environ.get("ARCHIVE_CACHE_DIR")
+    return Cache(Path(moved) if moved else root / CACHE_SUBDIR, enabled=enabled)
 
 
 def entry_key(kind: str, version: str, text: str) -> str:
@@ -161,3 +169,68 @@ def _version_part(part: str | ModuleType | Callable[..., object]) -> str:
 def file_digest(path: Path) -> str:
     """sha256 of a data file (a jieba dictionary, say), for use in a version string."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cached_batch(
+    cache: Cache,
+    kind: str,
+    version: str,
+    texts: Sequence[str],
+    compute: Callable[[list[int]], Sequence[Json]],
+) -> list[Json]:
+    """The result for every text; compute(indices) fills all misses in one call (workers pay)."""
+    keys = [entry_key(kind, version, text) for text in texts]
+    found: list[bytes | None] = [
+        read_entry(cache.path_for(kind, key), key) if cache.enabled else None for key in keys
+    ]
+    missing = [i for i, payload in enumerate(found) if payload is None]
+    if missing:
+        for i, value in zip(missing, compute(missing), strict=True):
+            found[i] = encode(value)
+            if cache.enabled:
+                write_entry(cache.path_for(kind, keys[i]), keys[i], found[i])
+    return [json.loads(payload) for payload in found if payload is not None]
+
+
+def analysis_version(taxonomy: Taxonomy) -> str:
+    """Everything an Analysis depends on besides the article: code, jieba and taxonomy words."""
+    import jieba
+
+    from archive import analyse, figures, keywords, model, segment, text
+
+    words = "\n".join(sorted(set(segment.taxonomy_words(taxonomy))))
+    modules = (analyse, figures, keywords, model, segment, text)
+    return code_version(f"jieba {jieba.__version__}", words, *modules)
+
+
+def cached_analyses(
+    cache: Cache,
+    articles: Sequence[Article],
+    taxonomy: Taxonomy,
+    analyse_some: Callable[[list[Article]], Iterable[Analysis]],
+) -> dict[str, Analysis]:
+    """Analysis of every article by id, computing (with analyse_some) only what the cache lacks."""
+    texts = [encode([a.id, a.title, a.body]).decode("utf-8") for a in articles]
+
+    def compute(indices: list[int]) -> list[Json]:
+        fresh = list(analyse_some([articles[i] for i in indices]))
+        return [_analysis_json(analysis) for analysis in fresh]
+
+    values = cached_batch(cache, "analysis", analysis_version(taxonomy), texts, compute)
+    return {value["id"]: _analysis_from_json(value) for value in values}
+
+
+def _analysis_json(analysis: Analysis) -> Json:
+    return dataclasses.asdict(analysis)
+
+
+def _analysis_from_json(value: dict[str, Any]) -> Analysis:
+    """Rebuild an Analysis with tuples where JSON has lists: cached and fresh ones are identical."""
+    fields = {}
+    for name, item in value.items():
+        if name == "figures":
+            item = tuple(KeyFigure(**figure) for figure in item)
+        elif isinstance(item, list):
+            item = tuple(item)
+        fields[name] = item
+    return Analysis(**fields)

@@ -35,6 +35,7 @@ import jinja2
 from jinja2 import meta
 
 from archive import urls
+from archive.config import SiteConfig
 from archive.errors import ArchiveError
 from archive.model import OutputFile
 
@@ -267,6 +268,7 @@ class RenderMemo:
     """Pages rendered by earlier builds of this process: path -> (fingerprint, output file)."""
 
     pages: dict[str, tuple[str, OutputFile]] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
 
@@ -280,6 +282,11 @@ class RenderMemo:
         Markdown); `env` is the environment render() uses.
         """
         marks = Fingerprints.of(env, shared)
+        if marks.templates != self.templates and env.cache is not None:
+            # Jinja's own reload check compares mtimes, which can miss two saves
+            # within one clock tick; the sources just read are the truth.
+            env.cache.clear()
+        self.templates = marks.templates
         fresh_marks = [marks.page(p.template, (p.context, p.markdown)) for p in pages]
         stale = [
             i
@@ -328,3 +335,25 @@ class Fingerprints:
         if pickled is None:
             return ""
         return _digest(template, self.templates[template], self.shared, pickled)
+
+
+def render_pages(
+    pages: Sequence[PageLike],
+    config: SiteConfig,
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+    memo: RenderMemo | None,
+) -> tuple[OutputFile, ...]:
+    """render.render_pages, skipping pages a RenderMemo holds unchanged (all of them if None)."""
+    from archive import render
+    from archive.context import Contexts
+
+    if memo is None:
+        return render.render_pages(pages, config, jobs, progress)
+    env = render.renderer(str(config.templates_dir), config.base_path).env
+    # Besides page and templates, output depends on the common context and on
+    # the base path the Markdown converter gives to site links.
+    shared = (Contexts.common(config), config.base_path, str(config.templates_dir))
+    return memo.render(
+        pages, env, shared, lambda todo: render.render_pages(todo, config, jobs, progress)
+    )
