@@ -37,7 +37,8 @@ def slugify(name: str) -> str:
 def district_slug(name: str) -> str:
     """District name -> joined stem, then its suffix: 管城回族区 -> guancheng-huizu-qu."""
     for suffix, suffix_slug in DISTRICT_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
+        # A one-character stem keeps 新 with it: 高新区 -> gaoxin-qu, not gao-xinqu.
+        if name.endswith(suffix) and len(name) - len(suffix) >= (2 if suffix == "新区" else 1):
             return f"{_joined(name[: -len(suffix)])}-{suffix_slug}"
     return _joined(name)
 

@@ -313,7 +313,7 @@ def _unknown_places(text: str, hits: list[_Hit]) -> list[str]:
     anchors: set[int] = set()
     for hit in hits:
         covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
-        if hit.name.kind in ("district", "place", "generic"):
+        if hit.name.kind in ("district", "place", "generic", "elsewhere"):
             anchors.add(hit.end)
     counts: Counter[str] = Counter()
     anchored: list[str] = []
