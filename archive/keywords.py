@@ -59,16 +59,24 @@ class Tokenizer(Protocol):
 
 
 def article_keywords(
-    title: str, text: str, tokenizer: Tokenizer, limit: int = KEYWORDS
+    title: str,
+    text: str,
+    tokenizer: Tokenizer,
+    limit: int = KEYWORDS,
+    names: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
-    """The words an article is about, best first; depends on its own text only (cacheable)."""
+    """The words an article is about, best first; depends on its own text only (cacheable).
+
+    `names` are words added to the tokenizer's dictionary (places, programmes):
+    their made-up dictionary frequency says nothing, so they rank as rare words.
+    """
     tokenizer.check_initialized()
     body = _MARKUP.sub("", text)
     counts: Counter[str] = Counter()
     _add(counts, tokenizer.lcut(title, HMM=False), TITLE_WEIGHT)
     _add(counts, tokenizer.lcut(_lead(body), HMM=False), 1)
     _add(counts, [m.group(1).strip() for m in _QUOTED.finditer(body)], QUOTED_WEIGHT)
-    scores = {word: n * _rarity(tokenizer, word) for word, n in counts.items()}
+    scores = {word: n * _rarity(tokenizer, word, names) for word, n in counts.items()}
     best = heapq.nsmallest(limit, scores, key=lambda word: (-scores[word], word))
     return tuple(best)
 
@@ -84,9 +92,10 @@ def _add(counts: Counter[str], words: Sequence[str], weight: int) -> None:
             counts[word] += weight
 
 
-def _rarity(tokenizer: Tokenizer, word: str) -> float:
+def _rarity(tokenizer: Tokenizer, word: str, names: frozenset[str]) -> float:
     """log(total / frequency) in jieba's dictionary; a word it lacks counts as rare."""
-    return math.log(tokenizer.total / (tokenizer.FREQ.get(word) or 1))
+    frequency = 1 if word in names else tokenizer.FREQ.get(word) or 1
+    return math.log(tokenizer.total / frequency)
 
 
 def related(

@@ -8,14 +8,25 @@ import jieba
 import pytest
 
 from archive.keywords import MAX_POSTINGS, article_keywords, related
+from archive.model import District, Programme, Taxonomy
+from archive.segment import Segmenter, make_segmenter
+
+TAXONOMY = Taxonomy(
+    city="郑州市",
+    districts=(District("二七区", "erqi-qu", "区", communities=(("饮马池社区", "解放路街道"),)),),
+    programmes=(Programme("郑好融", "zheng-hao-rong"),),
+)
 
 
 @pytest.fixture(scope="module")
-def tokenizer(tmp_path_factory: pytest.TempPathFactory) -> jieba.Tokenizer:
-    """A real jieba tokenizer whose dictionary cache stays in a temporary folder."""
-    tok = jieba.Tokenizer()
-    tok.tmp_dir = str(tmp_path_factory.mktemp("jieba"))
-    return tok
+def segmenter() -> Segmenter:
+    """The build's own jieba segmenter, with a small taxonomy's names added."""
+    return make_segmenter(TAXONOMY)
+
+
+@pytest.fixture(scope="module")
+def tokenizer(segmenter: Segmenter) -> jieba.Tokenizer:
+    return segmenter.tokenizer
 
 
 LOAN = (
@@ -105,6 +116,14 @@ def test_programme_neighbours_are_bounded_not_all_members() -> None:
     programmes = {article_id: ("万人助万企",) for article_id in ids}
     result = related(dict.fromkeys(ids, ()), programmes, k=5)
     assert result["a01000"] == ("a00999", "a01001", "a00998", "a01002", "a00997")
+
+
+def test_taxonomy_names_count_as_rare_words(segmenter: Segmenter) -> None:
+    title, text = "饮马池社区推进企业服务", "饮马池社区为辖区企业提供服务，企业发展有保障。"
+    plain = article_keywords(title, text, segmenter.tokenizer)
+    named = article_keywords(title, text, segmenter.tokenizer, names=segmenter.user_words)
+    assert named[0] == "饮马池社区"
+    assert plain.index("饮马池社区") > plain.index("企业")  # its made-up dictionary count
 
 
 def test_package_data_of_jieba_is_untouched(tokenizer: jieba.Tokenizer) -> None:
