@@ -114,7 +114,10 @@ COMMUNITY_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("村委会", "村"),
 )
 # Other cities' names too generic to mean "this page is about elsewhere".
-GENERIC_ELSEWHERE = re.compile(r"^(城区|郊区|矿区|新区|市辖区|.{0,1}[区县市旗])$")
+GENERIC_ELSEWHERE = re.compile(
+    r"^(城区|郊区|矿区|新区|市辖区|.{0,1}[区县市旗]"
+    r"|[新老]城区|城[东西南北中]区|市[东西南北中]区|新市区|港口区|工农区|解放区|中心区)$"
+)
 
 
 def community_name(raw: str) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from archive.model import Taxonomy
@@ -32,7 +32,9 @@ from archive.taxonomy import programme_key
 
 # Characters that may stand right before a shared name such as 高新区 without
 # being part of another place's name ("在高新区", "和经开区", "，高新区").
-_FUNCTION_CHARS = frozenset("在于的和与及是到至对由向从将把被让给为以了等、全该本原新老即")
+_FUNCTION_CHARS = frozenset(
+    "在于的和与及是到至对由向从将把被让给为以了等、全该本原新老即赴往去来回"
+)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A name ending in 区 followed by one of these is a word, not the district (中原区域).
 _AFTER_DISTRICT_WORD = frozenset("域块")
@@ -152,24 +154,33 @@ class Tagger:
         return Tags(tuple(districts), tuple(known + new), tuple(places), tuple(new))
 
     def _scan(self, text: str, title_end: int) -> list[_Hit]:
+        """Names leftmost-longest; a name that reads as something else yields to a shorter one."""
         hits: list[_Hit] = []
         i = 0
         while i < len(text):
-            hit = self._match_at(text, i)
+            hit = next(
+                (
+                    h
+                    for h in self._candidates(text, i, title_end)
+                    if self._admissible(text, h, hits)
+                ),
+                None,
+            )
             if hit is None:
                 i += 1
                 continue
-            end, name = hit
-            hits.append(_Hit(i, end, name, i < title_end))
-            i = end
-        return [h for h in hits if _admissible(text, h, hits, self.word_freq)]
+            hits.append(hit)
+            i = hit.end
+        return hits
 
-    def _match_at(self, text: str, i: int) -> tuple[int, _Name] | None:
+    def _candidates(self, text: str, i: int, title_end: int) -> Iterator[_Hit]:
         for length in range(min(self.longest.get(text[i], 0), len(text) - i), 1, -1):
             name = self.names.get(text[i : i + length])
             if name is not None:
-                return i + length, name
-        return None
+                yield _Hit(i, i + length, name, i < title_end)
+
+    def _admissible(self, text: str, hit: _Hit, hits: list[_Hit]) -> bool:
+        return _admissible(text, hit, hits, self.word_freq)
 
 
 def make_tagger(taxonomy: Taxonomy, segmenter: Segmenter | None = None) -> Tagger:
@@ -233,40 +244,34 @@ def _squash(text: str) -> str:
 def _admissible(text: str, hit: _Hit, hits: list[_Hit], word_freq: Callable[[str], int]) -> bool:
     """Reject names that are only words (中原区域), roads (南阳路) or another city's zone."""
     kind = hit.name.kind
+    written = text[hit.start : hit.end]
     after = text[hit.end : hit.end + 1]
+    previous = hits[-1] if hits else None
+    adjacent = previous is not None and previous.end == hit.start
+    before = text[hit.start - 1] if hit.start else ""
+    clean_left = adjacent or not _HAN.match(before) or before in _FUNCTION_CHARS
     if hit.name.level == "community":
-        return _community_admissible(text, hit, hits, word_freq)
-    if (
-        kind in ("district", "generic")
-        and text[hit.end - 1] == "区"
-        and after in _AFTER_DISTRICT_WORD
-    ):
+        return _community_admissible(written, clean_left, adjacent, word_freq)
+    if written.endswith("区") and after in _AFTER_DISTRICT_WORD:
         return False
-    if kind == "elsewhere" and len(text[hit.start : hit.end]) == 2 and after in _ROAD_CHARS:
-        return False
-    if kind != "generic" or hit.start == 0:
+    if len(written) == 2 and kind in ("district", "elsewhere"):
+        # 聚焦作风 is not 焦作, 创新郑州 not 新郑, 南阳路 a road, not 南阳.
+        return clean_left and after not in _ROAD_CHARS and after != "州"
+    if kind != "generic":
         return True
-    before = text[hit.start - 1]
-    previous = next((h for h in reversed(hits) if h.end <= hit.start), None)
-    if previous is not None and previous.end == hit.start:
+    if adjacent:
         return previous.name.kind == "city"
     return not _HAN.match(before) or before in _FUNCTION_CHARS
 
 
 def _community_admissible(
-    text: str, hit: _Hit, hits: list[_Hit], word_freq: Callable[[str], int]
+    written: str, clean_left: bool, adjacent: bool, word_freq: Callable[[str], int]
 ) -> bool:
     """A short (范村 in 示范村) or word-like (联合社区民警) community needs a sure left edge."""
-    name = text[hit.start : hit.end]
-    stem = name.removesuffix("社区").removesuffix("村")
-    previous = next((h for h in reversed(hits) if h.end <= hit.start), None)
-    adjacent = previous is not None and previous.end == hit.start
+    stem = written.removesuffix("社区").removesuffix("村")
     if len(stem) > 1 and word_freq(stem) >= COMMON_STEM_FREQ:
         return adjacent
-    if len(stem) <= 1:
-        before = text[hit.start - 1 : hit.start]
-        return adjacent or not before or not _HAN.match(before) or bool(_STEM_STOP.match(before))
-    return True
+    return clean_left or len(stem) > 1
 
 
 def _foreign(hits: list[_Hit]) -> bool:
@@ -293,7 +298,9 @@ def _districts(hits: list[_Hit]) -> list[str]:
             first.setdefault(district, hit.start)
     if not scores:
         return []
-    top = max(scores.values())
+    # A district named once in a city-wide item (郑州市 four times) is an example, not the subject.
+    city = sum(TITLE_WEIGHT if h.in_title else 1 for h in hits if h.name.kind == "city")
+    top = max(*scores.values(), city)
     kept = [d for d, score in scores.items() if score * PASSING_RATIO >= top]
     return sorted(kept, key=lambda d: (-scores[d], first[d]))
 
