@@ -28,6 +28,7 @@ _SPACE = re.compile(r"\s+")
 _MARKUP = re.compile(r"^(?:#+|\*图：|\\)|[*\\]")
 _NAME_NOISE = re.compile(r"[\s\u3000“”‘’\"'《》「」『』·•・]")
 _MATCH_WINDOW = 200
+_ROLES = ("reporters", "correspondents", "photographers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +52,8 @@ class Imported:
     @property
     def text(self) -> str:
         """Everything the file carries from the page."""
-        keys = ("title", "kicker", "subtitle", "reporters", "correspondents", "photographers")
-        parts = [self.body]
-        for key in keys:
-            value = self.meta.get(key, "")
-            parts.extend(value if isinstance(value, list) else [value])
-        return " ".join(parts)
+        keys = ("title", "kicker", "subtitle")
+        return " ".join([self.body, *(str(self.meta.get(key, "")) for key in keys)])
 
 
 @dataclass(slots=True)
@@ -134,7 +131,9 @@ def evaluate_page(path: Path, spec: dict, tagger, slugs: dict[str, str]) -> Scor
     score.extra = len(unmatched)
     for extra in unmatched:
         score.notes.append(f"{path.name}：多出一条《{extra.meta.get('title', '')}》")
-    score.lost = sum(coverage.lost_characters(text, (a.text for a in articles)).values())
+    names = [name for a in articles for role in _ROLES for name in a.names(role)]
+    lost = coverage.lost_characters(text, (a.text for a in articles), names)
+    score.lost = sum(lost.values())
     return score
 
 
@@ -176,11 +175,10 @@ def _score_item(score: Score, where: str, item: dict, article: Imported) -> None
         score.notes.append(
             f"{where}：标题《{article.meta.get('title')}》，应为《{item.get('title')}》"
         )
-    roles = ("reporters", "correspondents", "photographers")
-    if all(article.names(role) == set(item.get(role) or []) for role in roles):
+    if all(article.names(role) == set(item.get(role) or []) for role in _ROLES):
         score.bylines += 1
     else:
-        got = {role: sorted(article.names(role)) for role in roles}
+        got = {role: sorted(article.names(role)) for role in _ROLES}
         score.notes.append(f"{where}：署名 {got}")
     districts = article.names("districts")
     if districts == set(item.get("districts") or []):

@@ -143,7 +143,7 @@ def _wrapped(raw: _Raw, width: float | None, after_break: bool) -> bool:
         return True
     if _SENTENCE_END.search(raw.text) or _unclosed(raw.text):
         return True
-    return not after_break and " " not in raw.text and _lopsided_clauses(raw.text)
+    return not after_break and not _headline_shape(raw.text) and _lopsided_clauses(raw.text)
 
 
 def _unclosed(text: str) -> bool:

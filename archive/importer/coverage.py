@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from archive.importer.bylines import LABEL_TEXTS
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACE = re.compile(r"\s+")
 _LABELS = re.compile("|".join(re.escape(label) for label in sorted(LABEL_TEXTS, key=len)[::-1]))
 
 
@@ -23,9 +24,19 @@ def han_counts(text: str) -> Counter[str]:
     return Counter(_HAN.findall(text))
 
 
-def lost_characters(page_text: str, outputs: Iterable[str]) -> Counter[str]:
-    """Chinese characters of the page (byline labels aside) that no output carries."""
-    wanted = han_counts(_LABELS.sub("", page_text))
+def lost_characters(
+    page_text: str, outputs: Iterable[str], names: Iterable[str] = ()
+) -> Counter[str]:
+    """Chinese characters of the page (byline labels aside) that no output carries.
+
+    `names` are the people the bylines name: kept once each in the front matter,
+    they cover every place the page prints them.
+    """
+    # Labels are found with whitespace removed: extraction may break 本报讯 over lines.
+    text = _SPACE.sub("", page_text)
+    for name in sorted(set(names), key=len, reverse=True):
+        text = text.replace(name, "")
+    wanted = han_counts(_LABELS.sub("", text))
     have = Counter[str]()
     for text in outputs:
         have.update(han_counts(text))

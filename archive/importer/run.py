@@ -51,6 +51,8 @@ class Report:
 def run(args: argparse.Namespace) -> int:
     """`build.py import PAGE... [--content-dir DIR] [--date D]`: import and print a summary."""
     content_dir = Path(args.content_dir)
+    for page in args.pages:  # fail on an unreadable page before the slow tagger loads
+        decode_page(_read_bytes(Path(page)), page)
     tagger, slugs = make_tagging(content_dir)
     report = import_pages(list(args.pages), content_dir, tagger, slugs, date=args.date)
     print(summary(report, quiet=getattr(args, "quiet", False)))
@@ -86,10 +88,7 @@ def _check_duplicates(pages: list[Path]) -> None:
 
 def read_page(path: Path, tagger, date: str | None) -> PageResult:
     """One raw page -> its records (ids still empty), with warnings and proposals."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ArchiveError(f"无法读取：{error.strerror}", path) from None
+    raw = _read_bytes(path)
     text = decode_page(raw, path)
     lines = clean_page(text)
     items = split_page(lines)
@@ -102,7 +101,8 @@ def read_page(path: Path, tagger, date: str | None) -> PageResult:
         record, new = _record(item, number, path.name, page_date, tagger)
         records.append(record)
         proposed.extend(name for name in new if name not in proposed)
-    lost = coverage.lost_characters(text, (_carried(r) for r in records))
+    names = [name for r in records for name in r.byline.names]
+    lost = coverage.lost_characters(text, (_carried(r) for r in records), names)
     if lost:
         warnings.append(
             f"{path.name}：有 {sum(lost.values())} 个字没有进入任何文章：{''.join(lost)}"
@@ -115,6 +115,13 @@ def read_page(path: Path, tagger, date: str | None) -> PageResult:
         proposed=tuple(proposed),
         warnings=tuple(warnings),
     )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ArchiveError(f"无法读取：{error.strerror}", path) from None
 
 
 def _page_date(path: Path, text: str, warnings: list[str]) -> str:
@@ -150,7 +157,7 @@ def _record(item: Item, number: int, page: str, date: str, tagger) -> tuple[Reco
 def _carried(record: Record) -> str:
     """All the text an article file carries from its page."""
     head = record.headline
-    return " ".join((head.kicker, head.title, head.subtitle, record.body, *record.byline.names))
+    return " ".join((head.kicker, head.title, head.subtitle, record.body))
 
 
 def write_pages(

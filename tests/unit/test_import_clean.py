@@ -1,0 +1,122 @@
+"""Line repair: lines broken mid-sentence join (also across blank lines), extraction
+spaces between Chinese characters go, a headline's clause space stays, real
+paragraph breaks stay. One row per tricky input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.importer.clean import clean_page, squeeze_body, squeeze_headline
+from archive.importer.decode import decode_page
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def _texts(page: str) -> list[str]:
+    return [line.text for line in clean_page(page)]
+
+
+def _seed(prefix: str) -> list[str]:
+    path = next(SEEDS.glob(prefix + "_*.txt"))
+    return _texts(decode_page(path.read_bytes(), path))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("群 众 89.5 万 人 次 ，群 众 满 意 率 达", "群众89.5万人次，群众满意率达"),
+        ("申请贷款 3.3亿元", "申请贷款3.3亿元"),
+        ("799 个事项", "799个事项"),
+        ("本报讯 近日，郑州", "本报讯近日，郑州"),
+        ("“郑好办”APP 二七分厅", "“郑好办”APP二七分厅"),
+        ("iPhone 15 Pro 手机", "iPhone 15 Pro手机"),
+    ],
+)
+def test_body_spacing(raw: str, expected: str) -> None:
+    assert squeeze_body(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("以营商环境之优 助推项目建设“加速度”", "以营商环境之优 助推项目建设“加速度”"),
+        ("党建引领 助力经济发展 企业受益 商户增收", "党建引领 助力经济发展 企业受益 商户增收"),
+        ("以 营 商 环 境 之 优", "以营商环境之优"),
+        ("二七区  启动  行动", "二七区 启动 行动"),
+    ],
+)
+def test_headline_spacing(raw: str, expected: str) -> None:
+    assert squeeze_headline(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # a paragraph-per-line page broken mid-word across a blank line (seed 001)
+        (
+            "二七区成立了“双轮驱动”工作领导小组,区委书记、区长任组长,设立现代商贸(特色商业)、"
+            "健康服务业、低\n\n碳科技型工业等工作专班。",
+            [
+                "二七区成立了“双轮驱动”工作领导小组,区委书记、区长任组长,设立现代商贸(特色商业)、"
+                "健康服务业、低碳科技型工业等工作专班。"
+            ],
+        ),
+        # a real paragraph end stays, even when the next line is short
+        ("第一段结束了。\n\n第二段开始。", ["第一段结束了。", "第二段开始。"]),
+        # an opening quote left open means the sentence goes on
+        (
+            "“当年我们走访群众，碰到的问题怎么都说不\n\n完。”张庆喜感慨。",
+            ["“当年我们走访群众，碰到的问题怎么都说不完。”张庆喜感慨。"],
+        ),
+        # a sentence cut after its short opener (会上,) goes on
+        (
+            "本报讯 开头一段。\n\n会上,二七区工信局相关负责人\n\n详细解读了政策。",
+            ["本报讯开头一段。", "会上,二七区工信局相关负责人详细解读了政策。"],
+        ),
+        # a headline after a byline stays alone
+        (
+            "正文一段。\n记者 景静\n\n深化政银企对接 为企业发展助力\n\n本报讯 正文。",
+            ["正文一段。", "记者 景静", "深化政银企对接 为企业发展助力", "本报讯正文。"],
+        ),
+        # a byline glued to the last paragraph becomes its own line
+        ("发展新路子。 记者 景静", ["发展新路子。", "记者 景静"]),
+        ("纳入市级培育库。记者 景静", ["纳入市级培育库。", "记者 景静"]),
+        # Markdown headings keep their level and never join
+        ("## 标题\n正文。", ["标题", "正文。"]),
+    ],
+)
+def test_line_repair(page: str, expected: list[str]) -> None:
+    assert _texts(page) == expected
+
+
+def test_seed_000_blank_lines_inside_sentences_are_joined() -> None:
+    lines = _seed("000")
+    joined = "\n".join(lines)
+    assert "1315个事项实现“一网通办”和“最多跑一次”，率先实现150个事项" in joined
+    assert "服务群众89.5万人次，群众满意率达99.38%。" in joined
+    assert "社区党组织助力“红色办事格”，带领多方参与空中电缆改造" in joined
+    assert "解决居民“急难愁盼”17件" in joined
+    assert len([line for line in lines if line.startswith("本报讯")]) == 4
+    assert all(line.endswith("。") or line.startswith("记者") for line in lines)
+
+
+def test_seed_001_low_carbon_is_one_word() -> None:
+    assert any("健康服务业、低碳科技型工业等工作专班" in line for line in _seed("001"))
+
+
+def test_seed_002_section_headings_and_captions_stay_alone() -> None:
+    lines = _seed("002")
+    for short in (
+        "打造一个品牌",
+        "走访群众",
+        "了解实际困难，解决问题、化解矛盾",
+        "慰问社区群众",
+        "从“名声在外”到声名远扬",
+        "集体企业发展好了，村民也受益了",
+    ):
+        assert short in lines
+    assert any(
+        line.startswith("“政企码”规范执法服务。建立实行“政企码”扫码入企制度") for line in lines
+    )
