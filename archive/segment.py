@@ -11,6 +11,7 @@ dictionary hash, so concurrent processes and upgrades are safe.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -58,6 +59,10 @@ def cache_dir() -> Path:
     return Path(base) / CACHE_DIR_NAME
 
 
+# Memoised per taxonomy: a build asks for it twice (analysis, search) and `serve`
+# on every rebuild; loading jieba's dictionary costs about a second each time.
+# The Tokenizer is never changed after make_segmenter returns it.
+@functools.lru_cache(maxsize=2)
 def make_segmenter(taxonomy: Taxonomy) -> Segmenter:
     """Load jieba's dictionary (cached in the user cache dir) and add the taxonomy's names."""
     directory = cache_dir()
