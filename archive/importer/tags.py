@@ -399,6 +399,9 @@ _NAME_SUFFIXES = (
     "云平台",
     "服务港湾",
     "加油站",
+    "长制",
+    "承诺制",
+    "负责制",
 )
 # Names ending so are people, bodies or places, not initiatives.
 _NOT_NAME_SUFFIXES = (
@@ -434,6 +437,8 @@ _NOT_NAME_SUFFIXES = (
     "企业",
     "冠军",
 )
+# Names ending so are never initiatives, whatever follows: companies, villages.
+_NEVER_SUFFIXES = ("企业", "公司", "社区", "村", "街道", "镇", "乡", "路")
 # Words right after a quote that make it an initiative: “郑好融”平台, “双轮驱动”工作领导小组.
 _AFTER_WORDS = (
     "服务品牌",
@@ -463,10 +468,13 @@ _AFTER_WORDS = (
     "服务模式",
     "服务机制",
     "体验活动",
+    "战略",
+    "工作法",
 )
 # Words a short window after the quote may end with: “政企码”入企扫码制度.
 _WINDOW_ENDS = ("制度", "机制", "模式", "平台", "品牌", "服务", "行动", "工程", "方案", "体系")
 _WINDOW = 10
+_HEAD = 10
 # A word this common in jieba's dictionary (一对一, 加速度) is no new name even before 服务.
 COMMON_NAME_FREQ = 50
 _PLACE_AFTER = "(社区|村|街道|镇|乡|路|街|区|县|市)"
@@ -517,7 +525,12 @@ def find_programmes(
         if key in known_keys or any(k in key or key in k for k in known_keys):
             continue
         new.setdefault(key, name)
-    kept = [n for k, n in new.items() if not any(k != other and k in other for other in new)]
+    # 二七帮 inside 二七帮易企办 is a part, not a name; 容缺受理 inside 容缺受理+告知承诺 is both.
+    kept = [
+        n
+        for k, n in new.items()
+        if not any(k != other and k in other and "+" not in other for other in new)
+    ]
     return known, kept
 
 
@@ -597,13 +610,16 @@ def _initiative(
         return _numbered_name(name, after)
     if _CLAUSE_PUNCT.search(name) or not 3 <= len(core) <= 12 or _YEAR.search(name):
         return ""
-    if name.endswith(_NOT_NAME_SUFFIXES) or after.startswith("的") or _names_a_place(name, plain):
+    if after.startswith("的") or _names_a_place(name, plain):
         return ""
     freq = word_freq(name)
+    if _after_trigger(after) and freq < COMMON_NAME_FREQ and not name.endswith(_NEVER_SUFFIXES):
+        return name  # “绿城使者”行动, “文旅兴市”战略: the word after decides
+    if name.endswith(_NOT_NAME_SUFFIXES):
+        return ""
     strong = (
         name.endswith(_NAME_SUFFIXES)
         or (name.endswith("日") and len(core) >= 5)
-        or (_after_trigger(after) and freq < COMMON_NAME_FREQ)
         or _NUMBERED.match(core)
         or _FORMULA.match(name)
         or _BRAND.match(name)
@@ -611,7 +627,7 @@ def _initiative(
     if strong:
         return name
     weak = before.endswith(_LAUNCH_VERBS) or plain.count(programme_key(name)) >= 2
-    return name if weak and len(core) >= 3 and freq == 0 else ""
+    return name if weak and freq == 0 else ""
 
 
 def _names_a_place(name: str, plain: str) -> bool:
@@ -624,8 +640,14 @@ def _after_trigger(after: str) -> bool:
         after = after[1:]
     if after.startswith(_AFTER_WORDS) and not after.startswith(("服务队", "服务站")):
         return True
-    head = after[:_WINDOW]
-    return head == "服务" or (bool(head) and head.endswith(_WINDOW_ENDS) and "的" not in head)
+    if after == "服务":
+        return True
+    # “政企码”入企扫码制度, “A”“B”等多种办事模式落地: a few words, then what it is.
+    head = after[:_HEAD]
+    if "的" in head:
+        return False
+    named = any(end in head and not head.startswith(end) for end in _WINDOW_ENDS if end != "服务")
+    return named or (head.endswith("服务") and head == after)
 
 
 def _numbered_name(name: str, after: str) -> str:
