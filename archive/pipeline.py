@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from archive import render, urls, workers
+from archive import incremental, render, urls, workers
 from archive.analyse import analyse_range
 from archive.assemble import assemble
+from archive.cache import Cache, cached_analyses, default_cache
 from archive.config import ConfigError, SiteConfig, load_config
 from archive.errors import ArchiveError
+from archive.incremental import RenderMemo
 from archive.load import load_articles
 from archive.model import Analysis, OutputFile, Site
 from archive.segment import make_segmenter
@@ -41,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     progress = ProgressBar(enabled=not quiet)
     jobs = args.jobs or os.cpu_count() or 1
     steps: list[tuple[str, float]] = []
-    files = build_site(config, jobs=jobs, progress=progress, steps=steps, warn=_warn)
+    store = default_cache(config.root, enabled=not getattr(args, "no_cache", False))
+    files = build_site(config, jobs=jobs, progress=progress, steps=steps, warn=_warn, cache=store)
     with timed("写入 site/", steps):
         write_site(files, config.output_dir)
     pages = sum(1 for f in files if f.path.endswith(".html"))
@@ -81,6 +84,8 @@ def build_site(
     progress: ProgressBar | None = None,
     steps: list[tuple[str, float]] | None = None,
     warn: Log | None = None,
+    cache: Cache | None = None,
+    memo: RenderMemo | None = None,
 ) -> tuple[OutputFile, ...]:
     """Every file of the site, in memory; raises ArchiveError for bad content."""
     steps = steps if steps is not None else []
@@ -90,8 +95,12 @@ def build_site(
     with timed("读取文章", steps):
         articles = load_articles(config.articles_dir, lookup.districts, _suggest(lookup))
     with timed("分析文章", steps):
-        tokenizer = make_segmenter(taxonomy).tokenizer
-        analyses = analyse_all(articles, tokenizer, jobs)
+        analyses = cached_analyses(
+            cache or Cache(Path(), enabled=False),
+            articles,
+            taxonomy,
+            lambda todo: analyse_all(todo, make_segmenter(taxonomy).tokenizer, jobs).values(),
+        )
     with timed("组装站点", steps):
         site = assemble(articles, taxonomy, analyses)
     for warning in site.warnings:
@@ -101,7 +110,7 @@ def build_site(
         pages = render.plan(site, config, with_search)
     with timed("渲染页面", steps):
         bar = progress.stage("渲染页面") if progress else None
-        html = render.render_pages(pages, config, jobs, bar)
+        html = incremental.render_pages(pages, config, jobs, bar, memo)
         if progress:
             progress.done()
     with timed("搜索索引", steps):
