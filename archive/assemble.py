@@ -34,6 +34,7 @@ from archive.taxonomy import make_lookup
 
 RELATED = 5  # related articles per article
 PROGRAMME_FIGURES = 24  # key figures gathered on a programme page
+FIGURES_PER_ARTICLE = 2
 RELATED_PROGRAMMES = 8
 ROLES = (("reporters", "记者"), ("correspondents", "通讯员"), ("photographers", "摄影"))
 PLACE_LEVELS = (("街道", "街道"), ("镇", "乡镇"), ("乡", "乡镇"), ("社区", "社区"), ("村", "村"))
@@ -210,7 +211,7 @@ def place_terms(
             if parent:
                 located.setdefault((key[0], parent), "")
             mentions.append((key, article))
-    return _place_term_list(located, mentions, taxonomy)
+    return _place_term_list(located, mentions, taxonomy, index)
 
 
 def _place_index(taxonomy: Taxonomy) -> dict[str, list[tuple[str, str]]]:
@@ -242,12 +243,16 @@ def _place_term_list(
     located: Mapping[tuple[str, str], str],
     mentions: list[tuple[tuple[str, str], Article]],
     taxonomy: Taxonomy,
+    index: Mapping[str, list[tuple[str, str]]],
 ) -> tuple[tuple[Term, ...], dict[tuple[str, str], TermRef]]:
+    # A name the taxonomy holds in several districts (祥和社区) always carries its district
+    # in the slug, so a later article about the other one never moves an existing URL.
     homes: dict[str, set[str]] = defaultdict(set)
     for district, name in located:
         homes[name].add(district)
+        homes[name].update(home for home, _ in index.get(name, ()))
     slug_of = _place_slugs(located, homes)
-    members = _members(((slug_of[key], article) for key, article in mentions))
+    members = _members((slug_of[key], article) for key, article in mentions)
     order = {d.slug: i for i, d in enumerate(taxonomy.districts)}
     terms = [
         Term(
@@ -378,7 +383,9 @@ def programme_facts(
     years: dict[str, list[str]] = defaultdict(list)
     for article in reversed(chosen):
         years[article.year].append(article.id)
-    gathered = [f for a in chosen for f in figures[a.id]][:PROGRAMME_FIGURES]
+    # A few figures from each article, newest first, so one long report does not fill the list.
+    gathered = [f for a in chosen for f in figures[a.id][:FIGURES_PER_ARTICLE]]
+    gathered = gathered[:PROGRAMME_FIGURES]
     return ProgrammeFacts(
         slug=programme.slug,
         districts=_by_count(district_counts),

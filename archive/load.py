@@ -103,7 +103,8 @@ def _problems(meta: dict, districts: frozenset[str], suggest: Suggest) -> list[t
         if key not in ARTICLE_KEYS:
             problems.append((key, f"unknown front-matter key '{key}' (allowed: {_allowed()})"))
     for key in REQUIRED_KEYS:
-        if not isinstance(meta.get(key), str) or not meta[key].strip():
+        value = meta.get(key, "")
+        if isinstance(value, str) and not value.strip():
             problems.append((key, f"missing required key '{key}'"))
     for key, value in meta.items():
         if key in ARTICLE_KEYS:

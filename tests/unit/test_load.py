@@ -1,0 +1,110 @@
+"""load: content/articles/*.md -> Articles, every problem as `file:line: message`, exit 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive.errors import ArchiveError
+from archive.load import load_articles, parse_article
+from archive.model import Source
+
+ROOT = Path(__file__).resolve().parents[2]
+INVALID = ROOT / "tests" / "fixtures" / "invalid"
+CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+DISTRICTS = frozenset({"二七区", "金水区"})
+
+
+def _no_suggestion(name: str) -> str:
+    return ""
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_invalid_corpus_fails_with_exact_message(case: str, tmp_path: Path) -> None:
+    content = INVALID / case / "content"
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "keep.html").write_text("previous site")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--content-dir", str(content),
+         "--out", str(out), "--quiet"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    expected = (INVALID / case / "expected.txt").read_text(encoding="utf-8")
+    assert result.returncode == 2
+    assert result.stderr == expected.replace("{content}", str(content))
+    assert [p.name for p in out.iterdir()] == ["keep.html"]  # the previous site is untouched
+
+
+def test_every_invalid_case_has_its_expected_message() -> None:
+    assert len(CASES) >= 10
+    assert all((INVALID / case / "expected.txt").is_file() for case in CASES)
+
+
+FULL = """---
+id: 2024-erqi-001
+title: 以营商环境之优 助推项目建设“加速度”
+title_generated: false
+kicker: 聚焦
+subtitle: 副题
+date: 2024-06-07
+kind: photo
+districts: [二七区]
+programmes: [一把手走流程, 郑好融]
+places: [大学路街道]
+reporters: [景静]
+correspondents: [康向军]
+photographers: [刘玉娟]
+source: {page: 001.txt, item: 3}
+aliases: [old-id]
+---
+正文第一段。
+"""
+
+
+def test_every_front_matter_key_is_read() -> None:
+    article, lines = parse_article(FULL, Path("a.md"), DISTRICTS, _no_suggestion)
+    assert article.id == "2024-erqi-001"
+    assert article.kind == "photo"
+    assert article.programmes == ("一把手走流程", "郑好融")
+    assert article.source == Source("001.txt", 3)
+    assert article.aliases == ("old-id",)
+    assert article.body == "正文第一段。\n"
+    assert article.body_line == 18
+    assert lines["districts"] == 9
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ("id: a\ntitle: t\ndate: 2024\ntitle_generated: yes", "a.md:5: 'title_generated' must be true or false"),
+        ("id: a\ntitle: t\ndate: 2024\nsource: {page: p.txt}", "a.md:5: 'source' must be {page: FILE, item: N}"),
+        ("id: a\ntitle: t\ndate: 2024\nsource: {page: p.txt, item: x}", "a.md:5: source item 'x' must be a whole number"),
+        ("id: a\ntitle: t\ndate: 2024\naliases: [Old_ID]", "a.md:5: alias 'Old_ID' must be lower-case letters, digits and dashes"),
+        ("id: a\ntitle: t\ndate: 2024\nreporters: [景静, 景静]", "a.md:5: 'reporters' names the same item twice"),
+        ("id: a\ntitle: [t]\ndate: 2024", "a.md:3: 'title' must be a single value"),
+        ("id: a\ntitle: ''\ndate: 2024", "a.md:3: missing required key 'title'"),
+        ("id: a\ntitle: t\ndate: 2024-02-30x", "a.md:4: date '2024-02-30x' must be YYYY, YYYY-MM or YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_bad_front_matter_names_file_and_line(front: str, message: str) -> None:
+    with pytest.raises(ArchiveError) as raised:
+        parse_article(f"---\n{front}\n---\n正文\n", Path("a.md"), DISTRICTS, _no_suggestion)
+    assert str(raised.value) == message
+
+
+def test_benchmark_corpus_loads_as_it_is(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), "-n", "40", "--out", str(tmp_path), "--format", "ours"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    from archive.taxonomy import load_taxonomy, make_lookup
+
+    lookup = make_lookup(load_taxonomy(ROOT / "content" / "taxonomy"))
+    articles = load_articles(tmp_path / "content" / "articles", lookup.districts, _no_suggestion)
+    assert len(articles) == 40
+    assert all(a.districts and a.reporters for a in articles)
