@@ -259,3 +259,24 @@ class Analysis:
     chars: int
     figures: tuple[KeyFigure, ...] = ()
     keywords: tuple[str, ...] = ()  # for related articles
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """One article as the search index sees it: plain text and the facets it is filed under.
+
+    `url` is the site path including the base path; `text` is the plain body
+    text (no Markdown syntax); `people` are everyone named in the byline.
+    """
+
+    id: str
+    url: str
+    title: str
+    date: str
+    year: str
+    kind: str = "article"
+    districts: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    text: str = ""

@@ -1,0 +1,434 @@
+"""Search index: SearchDoc -> OutputFiles under search/ (meta, posting shards, fragments).
+
+The browser cannot run jieba, so exactness comes from character n-grams and
+ranking from jieba words where they are cheap (titles, a short lead, tags):
+
+* every character bigram of every document, with its positions (key "b"+bigram):
+  a typed phrase of n >= 2 characters matches exactly where a set of bigrams
+  covering all n characters occurs at the right offsets, so recall and
+  precision against substring truth are both 1;
+* every character with its per-document count (key "c"+char): one-character queries;
+* jieba search-mode words of the title and a bounded lead, plus the tags as whole
+  words, with small weights (key "w"+word): a ranking boost, never a filter.
+
+Positions live in one layout per document: the title from 0, the tags from
+`tag_base`, the body from `body_base`, so a match position alone tells its field.
+Postings are packed in JavaScript (UTF-16) key order into gzip shards of a
+bounded size; a large key is split by document into parts. `search/meta.bin`
+holds the shard map (first and last key of each shard), the facet names and
+one small record per document; `search/f/<n>.bin` holds what a result shows.
+The byte formats are read back by archive.search_query (Python) and
+templates/static/search.js (browser); all three must change together.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from archive.model import OutputFile, SearchDoc
+
+FORMAT_VERSION = 1
+SEARCH_DIR = "search/"
+# Raw (uncompressed) bytes per shard and per part of a split key. Postings of
+# varints gzip to about 60-75 %, so 96 KB raw stays well under 100 KB gzip.
+SHARD_RAW_BYTES = 48_000
+PART_RAW_BYTES = 96_000
+MAX_WORD_WEIGHT = 15
+TAG_WORD_WEIGHT = 8
+GZIP_LEVEL = 6
+FRAGMENT_GZIP_LEVEL = 6
+FACETS = ("district", "programme", "year", "kind")
+_SPACE = re.compile(r"[\s\u200b\ufeff\x00]+")
+_SEP = "\x00"  # never in normalised text: marks field padding and document ends
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, whitespace removed: applied to documents and queries alike."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where each field starts in every document's position space."""
+
+    tag_base: int
+    body_base: int
+
+
+def doc_fields(doc: SearchDoc) -> tuple[str, tuple[str, ...], str]:
+    """The normalised title, tags (programmes, districts, places, people) and body."""
+    tags = (*doc.programmes, *doc.districts, *doc.places, *doc.people)
+    return normalise(doc.title), tuple(t for t in map(normalise, tags) if t), normalise(doc.text)
+
+
+def layout_for(fields: Sequence[tuple[str, tuple[str, ...], str]]) -> Layout:
+    """Field bases large enough for the longest title and tag list of the corpus."""
+    title_max = max((len(t) for t, _, _ in fields), default=0)
+    tags_max = max((len(_SEP.join(tags)) for _, tags, _ in fields), default=0)
+    tag_base = title_max + 1
+    return Layout(tag_base=tag_base, body_base=tag_base + tags_max + 1)
+
+
+def positioned_text(fields: tuple[str, tuple[str, ...], str], layout: Layout) -> str:
+    """One document as a string whose indices are its search positions."""
+    title, tags, body = fields
+    tag_text = _SEP.join(tags)
+    return (
+        title.ljust(layout.tag_base, _SEP)
+        + tag_text.ljust(layout.body_base - layout.tag_base, _SEP)
+        + body
+        + _SEP
+    )
+
+
+def length_bucket(length: int) -> int:
+    """A one-byte logarithmic bucket of a document length (for BM25)."""
+    return min(255, round(8 * math.log2(length + 1)))
+
+
+def bucket_length(bucket: int) -> float:
+    """The document length a bucket stands for."""
+    return 2 ** (bucket / 8)
+
+
+def js_order(key: str) -> bytes:
+    """Sort key equal to JavaScript's string comparison (UTF-16 code units)."""
+    return key.encode("utf-16-be")
+
+
+# --- varints -----------------------------------------------------------------
+
+
+def varint_lengths(values: np.ndarray) -> np.ndarray:
+    """Bytes each unsigned LEB128 varint takes (values below 2**32)."""
+    v = values.astype(np.uint32, copy=False)
+    lengths = np.ones(len(v), dtype=np.int64)
+    for limit in (1 << 7, 1 << 14, 1 << 21, 1 << 28):
+        lengths += v >= limit
+    return lengths
+
+
+def encode_varints(values: np.ndarray, lengths: np.ndarray | None = None) -> bytes:
+    """Unsigned LEB128 of every value, concatenated in order."""
+    v = values.astype(np.uint32, copy=False)
+    lengths = varint_lengths(v) if lengths is None else lengths
+    starts = np.cumsum(lengths) - lengths
+    out = np.empty(int(lengths.sum()), dtype=np.uint8)
+    for j in range(5):
+        has = np.flatnonzero(lengths > j) if j else slice(None)
+        byte = ((v[has] >> np.uint32(7 * j)) & np.uint32(0x7F)).astype(np.uint8)
+        byte |= (lengths[has] > j + 1).astype(np.uint8) << 7
+        out[starts[has] + j] = byte
+        if j and len(has) == 0:
+            break
+    return out.tobytes()
+
+
+def encode_varint_list(values: Iterable[int]) -> bytes:
+    """Varints of a short Python sequence."""
+    return encode_varints(np.fromiter(values, dtype=np.uint64))
+
+
+# --- postings ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A key's postings, or one part of them: bytes, documents, and the doc before."""
+
+    key: str
+    part: int
+    data: bytes
+    ndocs: int
+    base: int
+
+
+def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """All documents as one code-point array, and where each document starts."""
+    joined = "".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    return codes, starts
+
+
+def _grouped_units(
+    prefix: str,
+    keys: np.ndarray,
+    key_chars: Callable[[int], str],
+    docs: np.ndarray,
+    positions: np.ndarray | None,
+) -> list[Unit]:
+    """Encode occurrences sorted by (key, doc, position) into per-key units.
+
+    For positional keys each document group is [doc delta, count, position
+    deltas...]; for the others it is just [doc delta]. The first doc delta of
+    a key (or of a part) is relative to the unit's `base`.
+    """
+    m = len(keys)
+    if m == 0:
+        return []
+    new_key = np.ones(m, dtype=bool)
+    new_key[1:] = keys[1:] != keys[:-1]
+    new_group = new_key.copy()
+    new_group[1:] |= docs[1:] != docs[:-1]
+    group_idx = np.flatnonzero(new_group)
+    counts = np.diff(np.append(group_idx, m))
+    prev_doc = np.zeros(len(group_idx), dtype=np.int64)
+    prev_doc[1:] = docs[group_idx[:-1]]
+    prev_doc[new_key[group_idx]] = 0
+    doc_delta = docs[group_idx] - prev_doc
+    if positions is None:
+        stream = doc_delta
+        group_first_value = np.arange(len(group_idx))
+    else:
+        pos_delta = positions.copy()
+        pos_delta[1:] -= positions[:-1]
+        pos_delta[new_group] = positions[new_group]
+        # each group is [doc delta, count, position deltas...]: two extra values per group
+        group_no = np.cumsum(new_group) - 1
+        stream = np.empty(m + 2 * len(group_idx), dtype=np.int64)
+        stream[np.arange(m) + 2 * (group_no + 1)] = pos_delta
+        group_first_value = group_idx + 2 * np.arange(len(group_idx))
+        stream[group_first_value] = doc_delta
+        stream[group_first_value + 1] = counts
+    value_bytes = varint_lengths(stream)
+    value_start = np.cumsum(value_bytes) - value_bytes
+    group_bytes = np.diff(np.append(value_start[group_first_value], value_bytes.sum()))
+    blob = encode_varints(stream, value_bytes)
+    return _cut_units(prefix, keys, key_chars, docs, new_key, group_idx, group_bytes, blob)
+
+
+def _cut_units(
+    prefix: str,
+    keys: np.ndarray,
+    key_chars: Callable[[int], str],
+    docs: np.ndarray,
+    new_key: np.ndarray,
+    group_idx: np.ndarray,
+    group_bytes: np.ndarray,
+    blob: bytes,
+) -> list[Unit]:
+    """Split the encoded stream at key boundaries and, for big keys, into parts."""
+    group_start = np.concatenate(([0], np.cumsum(group_bytes)[:-1]))
+    group_is_key_start = new_key[group_idx]
+    key_first_group = np.flatnonzero(group_is_key_start)
+    key_of_group = np.cumsum(group_is_key_start) - 1
+    offset_in_key = group_start - group_start[key_first_group][key_of_group]
+    part = offset_in_key // PART_RAW_BYTES
+    cut = group_is_key_start.copy()
+    cut[1:] |= part[1:] != part[:-1]
+    unit_first = np.flatnonzero(cut)
+    unit_end_group = np.append(unit_first[1:], len(group_idx))
+    ends = np.append(group_start[1:], len(blob))
+    units = []
+    group_docs = docs[group_idx]
+    for first, end in zip(unit_first.tolist(), unit_end_group.tolist(), strict=True):
+        key_start_group = key_first_group[key_of_group[first]]
+        units.append(
+            Unit(
+                key=prefix + key_chars(int(keys[group_idx[first]])),
+                part=int(first - key_start_group),
+                data=blob[int(group_start[first]) : int(ends[end - 1])],
+                ndocs=end - first,
+                base=0 if first == key_start_group else int(group_docs[first - 1]),
+            )
+        )
+    return units
+
+
+def _sorted_by_key(keys: np.ndarray, key_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and indices sorted by (key, index): one plain sort of packed integers."""
+    packed = (keys.astype(np.uint64) << np.uint64(64 - key_bits)) | np.arange(
+        len(keys), dtype=np.uint64
+    )
+    packed.sort()
+    shift = np.uint64(64 - key_bits)
+    return packed >> shift, (packed & ((np.uint64(1) << shift) - np.uint64(1))).astype(np.int64)
+
+
+def ngram_units(texts: Sequence[str]) -> list[Unit]:
+    """Positional bigram postings and, per character, the documents containing it."""
+    codes, starts = _codes(texts)
+    sizes = np.diff(np.append(starts, len(codes)))
+    doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+    pos_of = np.arange(len(codes), dtype=np.int64) - starts[doc_of]
+    # Code points -> dense ranks in code-point order, so a bigram packs into few bits.
+    present = np.flatnonzero(np.bincount(codes, minlength=1))
+    rank = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.int64)
+    rank[present] = np.arange(len(present))
+    bits = max(1, len(present).bit_length())
+    ranks = rank[codes]
+    real = codes != 0
+    pair = np.flatnonzero(real[:-1] & real[1:])
+    pair_keys, order = _sorted_by_key((ranks[pair] << bits) | ranks[pair + 1], 2 * bits)
+    occ = pair[order]
+    bigrams = _grouped_units(
+        "b",
+        pair_keys,
+        lambda k: chr(present[k >> bits]) + chr(present[k & ((1 << bits) - 1)]),
+        doc_of[occ],
+        pos_of[occ],
+    )
+    chars = np.flatnonzero(real)
+    char_keys, order = _sorted_by_key(ranks[chars], bits)
+    occ = chars[order]
+    unigrams = _grouped_units("c", char_keys, lambda k: chr(present[k]), doc_of[occ], None)
+    return bigrams + unigrams
+
+
+def word_units(doc_words: Sequence[Counter[str]]) -> list[Unit]:
+    """Word postings: per key, [doc delta, weight] for every document using it."""
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for n, weights in enumerate(doc_words):
+        for word, weight in weights.items():
+            postings[word].append((n, min(weight, MAX_WORD_WEIGHT)))
+    words = sorted(postings)
+    values: list[int] = []
+    for word in words:
+        prev = 0
+        for n, weight in postings[word]:
+            values += [n - prev, weight]
+            prev = n
+    array = np.array(values, dtype=np.int64)
+    lengths = varint_lengths(array)
+    blob = encode_varints(array, lengths)
+    ends = np.cumsum(lengths)
+    units, value_at, byte_at = [], 0, 0
+    for word in words:
+        value_at += 2 * len(postings[word])
+        end = int(ends[value_at - 1])
+        units.append(Unit("w" + word, 0, blob[byte_at:end], len(postings[word]), 0))
+        byte_at = end
+    return units
+
+
+def words_of(
+    fields: tuple[str, tuple[str, ...], str], tokenize: Callable[[str], Iterable[str]]
+) -> Counter[str]:
+    """Ranking words of one document: jieba on the title, tags whole.
+
+    jieba runs at about 0.25 M characters/s, too slow for whole bodies in a cold
+    build; the bodies are covered exactly by the n-grams.
+    """
+    title, tags, _ = fields
+    weights: Counter[str] = Counter()
+    for word in tokenize(title):
+        if len(word) >= 2:
+            weights[word] += 2
+    for tag in tags:
+        weights[tag] += TAG_WORD_WEIGHT
+    return weights
+
+
+# --- files -------------------------------------------------------------------
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def _framed(header: object, body: bytes) -> bytes:
+    """[4-byte little-endian header length][header JSON][binary body]."""
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+    return len(head).to_bytes(4, "little") + head + body
+
+
+def pack_shards(units: list[Unit]) -> tuple[list[OutputFile], list[list[object]]]:
+    """Units in JS key order -> gzip shard files and the shard map."""
+    units = sorted(units, key=lambda u: (js_order(u.key), u.part))
+    files, shard_map, batch, size = [], [], [], 0
+    for unit in [*units, None]:
+        if batch and (unit is None or size + len(unit.data) > SHARD_RAW_BYTES):
+            header, body, offset = [], [], 0
+            for u in batch:
+                header.append([u.key, offset, len(u.data), u.ndocs, u.base])
+                body.append(u.data)
+                offset += len(u.data)
+            data = _gzip(_framed(header, b"".join(body)))
+            name = f"s/{hashlib.sha1(data).hexdigest()[:16]}.bin"
+            files.append(OutputFile(SEARCH_DIR + name, data))
+            shard_map.append([batch[0].key, batch[-1].key, name, len(data)])
+            batch, size = [], 0
+        if unit is not None:
+            batch.append(unit)
+            size += len(unit.data)
+    return files, shard_map
+
+
+def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[str]]:
+    """Every value of each facet, in display order (years newest first)."""
+    return {
+        "district": sorted({d for doc in docs for d in doc.districts}),
+        "programme": sorted({p for doc in docs for p in doc.programmes}),
+        "year": sorted({doc.year for doc in docs}, reverse=True),
+        "kind": sorted({doc.kind for doc in docs}),
+    }
+
+
+def doc_table(docs: Sequence[SearchDoc], values: dict[str, list[str]], buckets: list[int]) -> bytes:
+    """Per document: year, kind, length bucket, districts and programmes (varints)."""
+    index = {facet: {v: i for i, v in enumerate(vals)} for facet, vals in values.items()}
+    out: list[int] = []
+    for doc, bucket in zip(docs, buckets, strict=True):
+        out += [index["year"][doc.year], index["kind"][doc.kind], bucket]
+        out += [len(doc.districts), *(index["district"][d] for d in doc.districts)]
+        out += [len(doc.programmes), *(index["programme"][p] for p in doc.programmes)]
+    return encode_varint_list(out)
+
+
+def fragment(doc: SearchDoc) -> bytes:
+    """What a result shows: URL, title, date, tags and the text for the snippet."""
+    record = {
+        "url": doc.url,
+        "title": doc.title,
+        "date": doc.date,
+        "kind": doc.kind,
+        "districts": list(doc.districts),
+        "programmes": list(doc.programmes),
+        "text": doc.text,
+    }
+    return _gzip(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def build_index(
+    docs: Sequence[SearchDoc], tokenize: Callable[[str], Iterable[str]]
+) -> tuple[OutputFile, ...]:
+    """All search files for the documents (newest first), paths relative to site/."""
+    docs = sorted(docs, key=lambda d: (_date_key(d.date), d.id))
+    fields = [doc_fields(doc) for doc in docs]
+    layout = layout_for(fields)
+    texts = [positioned_text(f, layout) for f in fields]
+    words = [words_of(f, tokenize) for f in fields]
+    shard_files, shard_map = pack_shards(ngram_units(texts) + word_units(words))
+    buckets = [length_bucket(len(t) + sum(map(len, tags)) + len(b)) for t, tags, b in fields]
+    values = facet_values(docs)
+    header = {
+        "version": FORMAT_VERSION,
+        "count": len(docs),
+        "tag_base": layout.tag_base,
+        "body_base": layout.body_base,
+        "avg_length": sum(map(bucket_length, buckets)) / max(1, len(buckets)),
+        "facets": values,
+        "shards": shard_map,
+    }
+    table = doc_table(docs, values, buckets)
+    meta = OutputFile(SEARCH_DIR + "meta.bin", _gzip(_framed(header, table)))
+    fragments = [OutputFile(f"{SEARCH_DIR}f/{n}.bin", fragment(doc)) for n, doc in enumerate(docs)]
+    return (meta, *shard_files, *fragments)
+
+
+def _date_key(date: str) -> tuple[int, ...]:
+    """Newest first: negated date parts (a bare year sorts after its dated days)."""
+    parts = [int(p) for p in date.split("-")] + [0, 0]
+    return tuple(-p for p in parts[:3])

@@ -1,0 +1,287 @@
+"""Search query: index files + query string -> ranked documents and facet counts.
+
+A JavaScript-free reference of templates/static/search.js, step for step, so
+the index format and the query logic can be tested against substring truth
+without a browser. A query is split at whitespace into terms; each term is a
+phrase (normalised like the documents) and every term must match.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from archive.search_index import FACETS, SEARCH_DIR, bucket_length, js_order, normalise
+
+K1 = 1.2
+B = 0.75
+TITLE_BOOST = 2.0
+TAG_BOOST = 5.0
+WORD_BOOST = 1.0
+_SPLIT = re.compile(r"[\s\u200b\ufeff]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def parse_terms(query: str) -> tuple[str, ...]:
+    """The query's terms: whitespace-separated, normalised, without repeats."""
+    parts = _SPLIT.split(unicodedata.normalize("NFKC", query))
+    return tuple(dict.fromkeys(t for t in map(normalise, parts) if t))
+
+
+def too_short(term: str) -> bool:
+    """A single letter, digit or sign finds nearly everything; one Chinese character does not."""
+    return len(term) == 1 and not _CJK.match(term)
+
+
+def read_varints(data: bytes, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Unsigned LEB128 varints from data[start:end]."""
+    end = len(data) if end is None else end
+    value, shift = 0, 0
+    for i in range(start, end):
+        byte = data[i]
+        value |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+        else:
+            yield value
+            value, shift = 0, 0
+
+
+def unframe(data: bytes) -> tuple[object, bytes]:
+    """Undo search_index._framed: (header, binary body); gunzip first if needed."""
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    size = int.from_bytes(data[:4], "little")
+    return json.loads(data[4 : 4 + size]), data[4 + size :]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """How often a term occurs in one document, by field."""
+
+    title: int = 0
+    tags: int = 0
+    body: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DocInfo:
+    """One document's record of the meta table."""
+
+    year: int
+    kind: int
+    bucket: int
+    districts: tuple[int, ...]
+    programmes: tuple[int, ...]
+
+    def facet(self, name: str) -> tuple[int, ...]:
+        """The value indices of one facet."""
+        return {
+            "district": self.districts,
+            "programme": self.programmes,
+            "year": (self.year,),
+            "kind": (self.kind,),
+        }[name]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The answer to one query: a state, ranked document numbers and facet counts."""
+
+    state: str  # "results", "none", "short" or "empty"
+    docs: tuple[int, ...] = ()
+    facets: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+
+
+def parse_docs(body: bytes, count: int) -> tuple[DocInfo, ...]:
+    """The per-document table of meta.bin."""
+    values = read_varints(body)
+    docs = []
+    for _ in range(count):
+        year, kind, bucket = next(values), next(values), next(values)
+        districts = tuple(next(values) for _ in range(next(values)))
+        programmes = tuple(next(values) for _ in range(next(values)))
+        docs.append(DocInfo(year, kind, bucket, districts, programmes))
+    return tuple(docs)
+
+
+class SearchIndex:
+    """The index as the browser sees it: files fetched by path, parsed lazily."""
+
+    def __init__(self, read: Callable[[str], bytes]) -> None:
+        self._read = read
+        self.fetched: list[str] = []
+        header, body = unframe(self.fetch("meta.bin"))
+        self.header: dict = header  # type: ignore[assignment]
+        self.count: int = self.header["count"]
+        self.docs = parse_docs(body, self.count)
+        self._shards: dict[str, tuple[dict[str, list[list[int]]], bytes]] = {}
+
+    def fetch(self, name: str) -> bytes:
+        """One file below search/, remembered for byte counts."""
+        self.fetched.append(name)
+        return self._read(SEARCH_DIR + name)
+
+    def shards_for(self, key: str) -> list[list]:
+        """Map entries of the shards that can hold `key` (first <= key <= last)."""
+        k = js_order(key)
+        return [s for s in self.header["shards"] if js_order(s[0]) <= k <= js_order(s[1])]
+
+    def cost(self, key: str) -> int:
+        """Compressed bytes to fetch for a key; 0 means the key is in no shard."""
+        return sum(s[3] for s in self.shards_for(key))
+
+    def _shard(self, name: str) -> tuple[dict[str, list[list[int]]], bytes]:
+        if name not in self._shards:
+            header, body = unframe(self.fetch(name))
+            entries: dict[str, list[list[int]]] = {}
+            for key, offset, length, ndocs, base in header:  # type: ignore[misc]
+                entries.setdefault(key, []).append([offset, length, ndocs, base])
+            self._shards[name] = (entries, body)
+        return self._shards[name]
+
+    def _parts(self, key: str) -> Iterator[tuple[bytes, int, int, int, int]]:
+        for shard in self.shards_for(key):
+            entries, body = self._shard(shard[2])
+            for offset, length, ndocs, base in entries.get(key, ()):
+                yield body, offset, offset + length, ndocs, base
+
+    def documents(self, key: str) -> list[int]:
+        """The documents of a character key ([doc delta] per document)."""
+        out = []
+        for body, start, end, _, base in self._parts(key):
+            doc = base
+            for delta in read_varints(body, start, end):
+                doc += delta
+                out.append(doc)
+        return out
+
+    def counts(self, key: str) -> dict[int, int]:
+        """Doc -> value for a character or word key ([doc delta, value] pairs)."""
+        out = {}
+        for body, start, end, _, base in self._parts(key):
+            values, doc = read_varints(body, start, end), base
+            for delta in values:
+                doc += delta
+                out[doc] = next(values)
+        return out
+
+    def positions(self, key: str) -> dict[int, list[int]]:
+        """Doc -> positions for a bigram key."""
+        out = {}
+        for body, start, end, ndocs, base in self._parts(key):
+            values, doc = read_varints(body, start, end), base
+            for _ in range(ndocs):
+                doc += next(values)
+                pos, found = 0, []
+                for _ in range(next(values)):
+                    pos += next(values)
+                    found.append(pos)
+                out[doc] = found
+        return out
+
+    def cover(self, term: str) -> list[int] | None:
+        """Offsets of the cheapest bigrams covering every character; None if one is absent."""
+        costs = [self.cost("b" + term[i : i + 2]) for i in range(len(term) - 1)]
+        if 0 in costs:
+            return None
+        best: list[tuple[int, list[int]]] = []
+        for i, cost in enumerate(costs):
+            before = [best[j] for j in (i - 2, i - 1) if j >= 0]
+            prev = min(before, key=lambda b: b[0]) if before else (0, [])
+            best.append((prev[0] + cost, [*prev[1], i]))
+        return best[-1][1]
+
+    def match(self, term: str) -> dict[int, Hit]:
+        """Every document containing the term, with its hits by field."""
+        if len(term) == 1:
+            return {doc: Hit(body=1) for doc in self.documents("c" + term)}
+        offsets = self.cover(term)
+        if offsets is None:
+            return {}
+        lists = [(off, self.positions("b" + term[off : off + 2])) for off in offsets]
+        lists.sort(key=lambda item: len(item[1]))
+        hits = {}
+        for doc in sorted(lists[0][1]):
+            starts = {p - lists[0][0] for p in lists[0][1][doc]}
+            for off, postings in lists[1:]:
+                starts &= {p - off for p in postings.get(doc, ())}
+                if not starts:
+                    break
+            if starts:
+                hits[doc] = self._by_field(starts)
+        return hits
+
+    def _by_field(self, starts: set[int]) -> Hit:
+        tag_base, body_base = self.header["tag_base"], self.header["body_base"]
+        title = sum(1 for p in starts if p < tag_base)
+        tags = sum(1 for p in starts if tag_base <= p < body_base)
+        return Hit(title, tags, len(starts) - title - tags)
+
+    def idf(self, df: int) -> float:
+        """BM25 inverse document frequency."""
+        return math.log(1 + (self.count - df + 0.5) / (df + 0.5))
+
+    def score(self, doc: int, hit: Hit, df: int, word: int, word_df: int) -> float:
+        """BM25 of the phrase in the body, boosts for title, tags and a jieba word."""
+        idf = self.idf(df)
+        norm = 1 - B + B * bucket_length(self.docs[doc].bucket) / self.header["avg_length"]
+        score = idf * hit.body * (K1 + 1) / (hit.body + K1 * norm)
+        if hit.title:
+            score += TITLE_BOOST * idf
+        if hit.tags:
+            score += TAG_BOOST * idf
+        if word:
+            score += WORD_BOOST * self.idf(word_df) * word / (word + 2)
+        return score
+
+    def passes(self, doc: int, filters: Mapping[str, str]) -> bool:
+        """True when the document has every filtered facet value."""
+        for facet, value in filters.items():
+            values = self.header["facets"][facet]
+            if value not in values or values.index(value) not in self.docs[doc].facet(facet):
+                return False
+        return True
+
+    def facet_counts(self, docs: tuple[int, ...]) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Per facet: (value, number of result documents), most first."""
+        out = {}
+        for facet in FACETS:
+            names = self.header["facets"][facet]
+            counts = [0] * len(names)
+            for doc in docs:
+                for i in self.docs[doc].facet(facet):
+                    counts[i] += 1
+            order = sorted(range(len(names)), key=lambda i: (-counts[i], i))
+            out[facet] = tuple((names[i], counts[i]) for i in order if counts[i])
+        return out
+
+    def search(self, query: str, filters: Mapping[str, str] | None = None) -> Outcome:
+        """Ranked documents matching every term and filter, with facet counts."""
+        filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
+        terms = parse_terms(query)
+        if not terms and not filters:
+            return Outcome("empty")
+        if any(too_short(t) for t in terms):
+            return Outcome("short")
+        scores = {doc: 0.0 for doc in range(self.count) if self.passes(doc, filters)}
+        for term in terms:
+            hits = self.match(term)
+            words = self.counts("w" + term) if len(term) > 1 and self.cost("w" + term) else {}
+            scores = {
+                doc: total + self.score(doc, hits[doc], len(hits), words.get(doc, 0), len(words))
+                for doc, total in scores.items()
+                if doc in hits
+            }
+        ranked = tuple(sorted(scores, key=lambda doc: (-scores[doc], doc)))
+        return Outcome("results" if ranked else "none", ranked, self.facet_counts(ranked))
+
+
+def files_reader(files: Mapping[str, bytes]) -> Callable[[str], bytes]:
+    """Read index files from an in-memory {site path: bytes} mapping."""
+    return lambda path: files[path]

@@ -1,0 +1,487 @@
+// Search page: reads the index written by archive/search_index.py and answers
+// queries in the browser. archive/search_query.py is the same logic in Python
+// (the reference the unit tests check); change both together.
+// Everything from the index or the URL reaches the page as text, never as HTML.
+(function () {
+  "use strict";
+  var base = document.documentElement.getAttribute("data-base") || "/";
+  var DIR = base + "search/";
+  var K1 = 1.2, B = 0.75, TITLE_BOOST = 2, TAG_BOOST = 5, WORD_BOOST = 1;
+  var PAGE = 10, DEBOUNCE_MS = 120, SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 110;
+  var FACETS = ["district", "programme", "year", "kind"];
+  var FACET_LABELS = { district: "区县", programme: "举措", year: "年份", kind: "类型" };
+  var KIND_LABELS = { article: "文章", photo: "图片新闻" };
+  var SPACE = /[\s\u200b\ufeff\x00]+/g;
+  var SPLIT = /[\s\u200b\ufeff]+/;
+  var CJK = /^[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]$/u;
+
+  // --- text ------------------------------------------------------------------
+  function normalise(text) {
+    return text.normalize("NFKC").toLowerCase().replace(SPACE, "");
+  }
+  function parseTerms(query) {
+    var seen = [];
+    query.normalize("NFKC").split(SPLIT).forEach(function (part) {
+      var term = normalise(part);
+      if (term && seen.indexOf(term) < 0) { seen.push(term); }
+    });
+    return seen;
+  }
+  function tooShort(term) {
+    return Array.from(term).length === 1 && !CJK.test(term);
+  }
+
+  // --- files -----------------------------------------------------------------
+  var files = {};
+  function gunzip(bytes) {
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) { return Promise.resolve(bytes); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
+  function load(name) {
+    if (!files[name]) {
+      files[name] = fetch(DIR + name).then(function (response) {
+        if (!response.ok) { throw new Error(name + ": " + response.status); }
+        return response.arrayBuffer();
+      }).then(function (b) { return gunzip(new Uint8Array(b)); });
+      files[name].catch(function () { delete files[name]; });
+    }
+    return files[name];
+  }
+  function unframe(bytes) {
+    var size = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24);
+    var header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + size)));
+    return { header: header, body: bytes.subarray(4 + size) };
+  }
+  function varints(bytes, start, end) {
+    var out = [], value = 0, scale = 1;
+    for (var i = start; i < end; i++) {
+      var byte = bytes[i];
+      value += (byte & 0x7f) * scale;
+      if (byte & 0x80) { scale *= 128; } else { out.push(value); value = 0; scale = 1; }
+    }
+    return out;
+  }
+
+  // --- the index -------------------------------------------------------------
+  var metaPromise = null;
+  function meta() {
+    if (!metaPromise) {
+      metaPromise = load("meta.bin").then(function (bytes) {
+        var framed = unframe(bytes), h = framed.header;
+        var v = varints(framed.body, 0, framed.body.length), at = 0, docs = [];
+        for (var n = 0; n < h.count; n++) {
+          var doc = { year: [v[at]], kind: [v[at + 1]], bucket: v[at + 2] };
+          at += 3;
+          doc.district = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at];
+          doc.programme = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at];
+          docs.push(doc);
+        }
+        h.docs = docs;
+        return h;
+      });
+      metaPromise.catch(function () { metaPromise = null; });
+    }
+    return metaPromise;
+  }
+  function shardsFor(h, key) {
+    return h.shards.filter(function (s) { return s[0] <= key && key <= s[1]; });
+  }
+  function cost(h, key) {
+    return shardsFor(h, key).reduce(function (sum, s) { return sum + s[3]; }, 0);
+  }
+  function parsedShard(name) {
+    return load(name).then(function (bytes) {
+      var framed = unframe(bytes), entries = {};
+      framed.header.forEach(function (e) {
+        (entries[e[0]] = entries[e[0]] || []).push({ offset: e[1], length: e[2], ndocs: e[3], base: e[4] });
+      });
+      return { entries: entries, body: framed.body };
+    });
+  }
+  // Every part of a key, in order: [{body, start, end, ndocs, base}].
+  function parts(h, key) {
+    return Promise.all(shardsFor(h, key).map(function (s) { return parsedShard(s[2]); }))
+      .then(function (shards) {
+        var out = [];
+        shards.forEach(function (shard) {
+          (shard.entries[key] || []).forEach(function (e) {
+            out.push({ body: shard.body, start: e.offset, end: e.offset + e.length, ndocs: e.ndocs, base: e.base });
+          });
+        });
+        return out;
+      });
+  }
+  function documents(h, key) {
+    return parts(h, key).then(function (ps) {
+      var out = [];
+      ps.forEach(function (p) {
+        var doc = p.base;
+        varints(p.body, p.start, p.end).forEach(function (d) { doc += d; out.push(doc); });
+      });
+      return out;
+    });
+  }
+  function counts(h, key) {
+    return parts(h, key).then(function (ps) {
+      var out = new Map();
+      ps.forEach(function (p) {
+        var v = varints(p.body, p.start, p.end), doc = p.base;
+        for (var i = 0; i < v.length; i += 2) { doc += v[i]; out.set(doc, v[i + 1]); }
+      });
+      return out;
+    });
+  }
+  function positions(h, key) {
+    return parts(h, key).then(function (ps) {
+      var out = new Map();
+      ps.forEach(function (p) {
+        var v = varints(p.body, p.start, p.end), at = 0, doc = p.base;
+        for (var n = 0; n < p.ndocs; n++) {
+          doc += v[at];
+          var count = v[at + 1], pos = 0, found = [];
+          at += 2;
+          for (var i = 0; i < count; i++) { pos += v[at++]; found.push(pos); }
+          out.set(doc, found);
+        }
+      });
+      return out;
+    });
+  }
+  // Offsets of the cheapest bigrams covering every character, or null if one is absent.
+  function cover(h, chars) {
+    var costs = [], best = [];
+    for (var i = 0; i + 1 < chars.length; i++) { costs.push(cost(h, "b" + chars[i] + chars[i + 1])); }
+    if (costs.indexOf(0) >= 0) { return null; }
+    costs.forEach(function (c, i) {
+      var prev = { cost: 0, offsets: [] };
+      var before = [i - 2, i - 1].filter(function (j) { return j >= 0; }).map(function (j) { return best[j]; });
+      before.forEach(function (b, k) { if (k === 0 || b.cost < prev.cost) { prev = b; } });
+      best.push({ cost: prev.cost + c, offsets: prev.offsets.concat([i]) });
+    });
+    return best[best.length - 1].offsets;
+  }
+  function match(h, term) {
+    var chars = Array.from(term);
+    if (chars.length === 1) {
+      return documents(h, "c" + term).then(function (docs) {
+        var hits = new Map();
+        docs.forEach(function (d) { hits.set(d, { title: 0, tags: 0, body: 1 }); });
+        return hits;
+      });
+    }
+    var offsets = cover(h, chars);
+    if (!offsets) { return Promise.resolve(new Map()); }
+    return Promise.all(offsets.map(function (off) {
+      return positions(h, "b" + chars[off] + chars[off + 1]).then(function (p) { return { off: off, postings: p }; });
+    })).then(function (lists) {
+      lists.sort(function (a, b) { return a.postings.size - b.postings.size; });
+      var hits = new Map(), first = lists[0];
+      Array.from(first.postings.keys()).sort(function (a, b) { return a - b; }).forEach(function (doc) {
+        var starts = new Set(first.postings.get(doc).map(function (p) { return p - first.off; }));
+        for (var k = 1; k < lists.length && starts.size; k++) {
+          var next = new Set();
+          (lists[k].postings.get(doc) || []).forEach(function (p) {
+            if (starts.has(p - lists[k].off)) { next.add(p - lists[k].off); }
+          });
+          starts = next;
+        }
+        if (starts.size) { hits.set(doc, byField(h, starts)); }
+      });
+      return hits;
+    });
+  }
+  function byField(h, starts) {
+    var hit = { title: 0, tags: 0, body: 0 };
+    starts.forEach(function (p) {
+      if (p < h.tag_base) { hit.title++; } else if (p < h.body_base) { hit.tags++; } else { hit.body++; }
+    });
+    return hit;
+  }
+  function idf(h, df) { return Math.log(1 + (h.count - df + 0.5) / (df + 0.5)); }
+  function score(h, doc, hit, df, word, wordDf) {
+    var i = idf(h, df);
+    var norm = 1 - B + B * Math.pow(2, h.docs[doc].bucket / 8) / h.avg_length;
+    var s = i * hit.body * (K1 + 1) / (hit.body + K1 * norm);
+    if (hit.title) { s += TITLE_BOOST * i; }
+    if (hit.tags) { s += TAG_BOOST * i; }
+    if (word) { s += WORD_BOOST * idf(h, wordDf) * word / (word + 2); }
+    return s;
+  }
+  function passes(h, doc, filters) {
+    return Object.keys(filters).every(function (facet) {
+      var index = h.facets[facet].indexOf(filters[facet]);
+      return index >= 0 && h.docs[doc][facet].indexOf(index) >= 0;
+    });
+  }
+  function facetCounts(h, docs) {
+    var out = {};
+    FACETS.forEach(function (facet) {
+      var names = h.facets[facet], c = names.map(function () { return 0; });
+      docs.forEach(function (doc) { h.docs[doc][facet].forEach(function (i) { c[i]++; }); });
+      out[facet] = names.map(function (name, i) { return { name: name, count: c[i], i: i }; })
+        .filter(function (x) { return x.count; })
+        .sort(function (a, b) { return b.count - a.count || a.i - b.i; });
+    });
+    return out;
+  }
+  // The whole query: {state, docs (ranked document numbers), facets}.
+  function query(text, filters) {
+    var terms = parseTerms(text);
+    filters = filters || {};
+    if (!terms.length && !Object.keys(filters).length) { return Promise.resolve({ state: "empty", docs: [], terms: terms }); }
+    if (terms.some(tooShort)) { return Promise.resolve({ state: "short", docs: [], terms: terms }); }
+    return meta().then(function (h) {
+      return Promise.all(terms.map(function (term) {
+        var words = Array.from(term).length > 1 && cost(h, "w" + term) ? counts(h, "w" + term) : Promise.resolve(new Map());
+        return Promise.all([match(h, term), words]);
+      })).then(function (perTerm) {
+        var scores = new Map();
+        for (var doc = 0; doc < h.count; doc++) { if (passes(h, doc, filters)) { scores.set(doc, 0); } }
+        perTerm.forEach(function (pair) {
+          var hits = pair[0], words = pair[1], next = new Map();
+          scores.forEach(function (total, doc) {
+            if (hits.has(doc)) {
+              next.set(doc, total + score(h, doc, hits.get(doc), hits.size, words.get(doc) || 0, words.size));
+            }
+          });
+          scores = next;
+        });
+        var ranked = Array.from(scores.keys()).sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
+        return { state: ranked.length ? "results" : "none", docs: ranked, facets: facetCounts(h, ranked), terms: terms };
+      });
+    });
+  }
+  function fragment(doc) {
+    return load("f/" + doc + ".bin").then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
+  }
+  window.ArchiveSearch = { query: query, fragment: fragment, normalise: normalise };
+
+  // --- highlighting ----------------------------------------------------------
+  // Ranges [start, end) of `text` (UTF-16 offsets) where any term occurs, normalised.
+  function termRanges(text, terms) {
+    var norm = "", from = [], to = [], at = 0;
+    for (var ch of text) {
+      var n = normalise(ch);
+      for (var k = 0; k < n.length; k++) { from.push(at); to.push(at + ch.length); }
+      norm += n;
+      at += ch.length;
+    }
+    var ranges = [];
+    terms.forEach(function (term) {
+      for (var i = norm.indexOf(term); i >= 0; i = norm.indexOf(term, i + 1)) {
+        ranges.push([from[i], to[i + term.length - 1]]);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) { last[1] = Math.max(last[1], r[1]); } else { merged.push(r.slice()); }
+    });
+    return merged;
+  }
+  function appendMarked(parent, text, terms, offset, limit) {
+    var start = offset || 0, end = limit === undefined ? text.length : limit, at = start;
+    termRanges(text, terms).forEach(function (r) {
+      var a = Math.max(r[0], start), b = Math.min(r[1], end);
+      if (a >= b || a < at) { return; }
+      parent.appendChild(document.createTextNode(text.slice(at, a)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(a, b);
+      parent.appendChild(mark);
+      at = b;
+    });
+    parent.appendChild(document.createTextNode(text.slice(at, end)));
+  }
+  function snippet(parent, text, terms) {
+    var ranges = termRanges(text, terms);
+    var start = ranges.length ? Math.max(0, ranges[0][0] - SNIPPET_BEFORE) : 0;
+    var end = Math.min(text.length, start + SNIPPET_LENGTH);
+    if (ranges.length && ranges[0][1] > end) { end = Math.min(text.length, ranges[0][1] + 10); }
+    if (start > 0) { parent.appendChild(document.createTextNode("…")); }
+    appendMarked(parent, text, terms, start, end);
+    if (end < text.length) { parent.appendChild(document.createTextNode("…")); }
+  }
+
+  // --- the page --------------------------------------------------------------
+  var input = document.getElementById("search-q");
+  var form = document.getElementById("search-form");
+  var list = document.getElementById("results");
+  var facetBox = document.getElementById("facets");
+  var status = document.getElementById("search-status");
+  var hint = document.getElementById("search-hint");
+  var more = document.getElementById("search-more");
+  var chips = document.getElementById("search-filters");
+  if (!input || !list) { return; }
+  var state = { q: "", filters: {}, docs: [], terms: [], shown: 0 }, generation = 0, timer = 0;
+
+  function readUrl() {
+    var params = new URLSearchParams(location.search), filters = {};
+    FACETS.forEach(function (f) { var v = params.get(f); if (v) { filters[f] = v; } });
+    return { q: params.get("q") || "", filters: filters };
+  }
+  function urlFor(q, filters) {
+    var params = new URLSearchParams();
+    if (q) { params.set("q", q); }
+    FACETS.forEach(function (f) { if (filters[f]) { params.set(f, filters[f]); } });
+    var s = params.toString();
+    return location.pathname + (s ? "?" + s : "");
+  }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function setStatus(text) { status.textContent = text; }
+
+  function run(push) {
+    var mine = ++generation;
+    var url = urlFor(state.q, state.filters);
+    if (url !== location.pathname + location.search) {
+      history[push ? "pushState" : "replaceState"](null, "", url);
+    }
+    renderChips();
+    return query(state.q, state.filters).then(function (out) {
+      if (mine !== generation) { return; }
+      state.docs = out.docs; state.terms = out.terms; state.shown = 0;
+      clear(list); clear(hint); more.hidden = true;
+      renderFacets(out.facets || null);
+      if (out.state === "empty") { setStatus("输入关键词，搜索标题、正文、区县、举措和人名。"); return; }
+      if (out.state === "short") { setStatus("关键词太短：请至少输入一个汉字或两个字母、数字。"); return; }
+      if (out.state === "none") { setStatus(noneText()); renderSuggestions(); return; }
+      setStatus("找到 " + out.docs.length + " 篇文章" + (state.q ? "包含“" + state.q.trim() + "”" : ""));
+      return showMore(mine);
+    }, function () {
+      if (mine === generation) { setStatus("搜索索引加载失败，请稍后刷新页面重试。"); }
+    });
+  }
+  function noneText() {
+    return state.q ? "没有找到包含“" + state.q.trim() + "”的文章。" : "没有符合筛选条件的文章。";
+  }
+  function renderSuggestions() {
+    if (Object.keys(state.filters).length) {
+      var a = el("a", "去掉筛选条件再搜索");
+      a.href = urlFor(state.q, {});
+      a.addEventListener("click", function (e) { e.preventDefault(); state.filters = {}; run(true); });
+      hint.appendChild(a);
+    }
+    var longest = state.terms.slice().sort(function (a, b) { return b.length - a.length; })[0] || "";
+    var chars = Array.from(longest);
+    if (chars.length > 2) {
+      var shorter = chars.slice(0, Math.max(2, Math.floor(chars.length / 2))).join("");
+      var b = el("a", "试试更短的词：" + shorter);
+      b.href = urlFor(shorter, state.filters);
+      b.addEventListener("click", function (e) { e.preventDefault(); state.q = shorter; input.value = shorter; run(true); });
+      if (hint.firstChild) { hint.appendChild(document.createTextNode(" · ")); }
+      hint.appendChild(b);
+    }
+  }
+  function showMore(mine) {
+    var batch = state.docs.slice(state.shown, state.shown + PAGE);
+    state.shown += batch.length;
+    return Promise.all(batch.map(fragment)).then(function (records) {
+      if (mine !== generation) { return; }
+      records.forEach(function (r) { list.appendChild(resultItem(r)); });
+      more.hidden = state.shown >= state.docs.length;
+    });
+  }
+  function resultItem(r) {
+    var li = el("li", undefined, "result");
+    var h = el("h2", undefined, "result-title");
+    var a = el("a", undefined, "result-link");
+    a.href = r.url;
+    appendMarked(a, r.title, state.terms);
+    h.appendChild(a);
+    li.appendChild(h);
+    var parts = [r.date].concat(r.districts, r.programmes);
+    if (r.kind !== "article") { parts.push(KIND_LABELS[r.kind] || r.kind); }
+    li.appendChild(el("p", parts.join(" · "), "result-meta"));
+    var p = el("p", undefined, "result-snippet");
+    snippet(p, r.text, state.terms);
+    li.appendChild(p);
+    return li;
+  }
+  function renderFacets(facets) {
+    clear(facetBox);
+    if (!facets) { return; }
+    FACETS.forEach(function (facet) {
+      var values = facets[facet];
+      if (!values.length) { return; }
+      var section = el("section", undefined, "facet");
+      section.appendChild(el("h2", FACET_LABELS[facet]));
+      var ul = el("ul");
+      values.forEach(function (v) {
+        var active = state.filters[facet] === v.name;
+        var filters = Object.assign({}, state.filters);
+        if (active) { delete filters[facet]; } else { filters[facet] = v.name; }
+        var li = el("li"), a = el("a", facet === "kind" ? (KIND_LABELS[v.name] || v.name) : v.name);
+        a.href = urlFor(state.q, filters);
+        a.setAttribute("data-facet", facet);
+        a.setAttribute("data-value", v.name);
+        if (active) { a.setAttribute("aria-current", "true"); }
+        a.addEventListener("click", function (e) { e.preventDefault(); state.filters = filters; run(true); });
+        li.appendChild(a);
+        li.appendChild(el("span", String(v.count), "count"));
+        ul.appendChild(li);
+      });
+      section.appendChild(ul);
+      facetBox.appendChild(section);
+    });
+  }
+  function renderChips() {
+    clear(chips);
+    Object.keys(state.filters).forEach(function (facet) {
+      var filters = Object.assign({}, state.filters);
+      delete filters[facet];
+      var a = el("a", FACET_LABELS[facet] + "：" + state.filters[facet] + " ×", "chip");
+      a.href = urlFor(state.q, filters);
+      a.setAttribute("aria-label", "去掉筛选 " + FACET_LABELS[facet] + " " + state.filters[facet]);
+      a.addEventListener("click", function (e) { e.preventDefault(); state.filters = filters; run(true); });
+      chips.appendChild(a);
+    });
+  }
+  function links() { return Array.prototype.slice.call(list.querySelectorAll("a.result-link")); }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { state.q = input.value; run(false); }, DEBOUNCE_MS);
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    clearTimeout(timer);
+    state.q = input.value;
+    run(false);
+  });
+  more.addEventListener("click", function () { showMore(generation); });
+  document.addEventListener("keydown", function (e) {
+    var target = e.target, inField = /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable;
+    if (e.key === "/" && !inField && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      input.focus();
+      input.select();
+      return;
+    }
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") { return; }
+    var all = links(), at = all.indexOf(target);
+    if (target !== input && at < 0) { return; }
+    e.preventDefault();
+    if (e.key === "ArrowDown") {
+      if (at + 1 < all.length) { all[at + 1].focus(); }
+    } else if (at > 0) {
+      all[at - 1].focus();
+    } else {
+      input.focus();
+    }
+  });
+  window.addEventListener("popstate", function () {
+    var s = readUrl();
+    state.q = s.q; state.filters = s.filters; input.value = s.q;
+    run(false);
+  });
+  var initial = readUrl();
+  state.q = initial.q; state.filters = initial.filters; input.value = initial.q;
+  run(false);
+})();
