@@ -171,7 +171,28 @@ class Tagger:
                 continue
             hits.append(hit)
             i = hit.end
-        return hits
+        return self._shared_suffixes(text, hits)
+
+    def _shared_suffixes(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """京城路、索河街道: a list shares its last suffix, so 京城路 is 京城路街道 too."""
+        extra = []
+        for hit in hits:
+            written = text[hit.start : hit.end]
+            suffix = next((x for x in _LIST_SUFFIXES if written.endswith(x)), None)
+            if hit.name.level != "subdivision" or not suffix or hit.start < 3:
+                continue
+            if text[hit.start - 1] not in _LIST_JOINERS:
+                continue
+            for length in range(5, 1, -1):
+                start = hit.start - 1 - length
+                name = self.names.get(text[max(start, 0) : hit.start - 1] + suffix)
+                left = text[start - 1 : start] if start > 0 else ""
+                clean = not _HAN.match(left or "，") or left in _FUNCTION_CHARS
+                clean = clean or any(h.end == start for h in hits)
+                if start >= 0 and name and name.kind == "place" and clean:
+                    extra.append(_Hit(start, hit.start - 1, name, hit.in_title))
+                    break
+        return sorted(hits + extra, key=lambda h: h.start) if extra else hits
 
     def _candidates(self, text: str, i: int, title_end: int) -> Iterator[_Hit]:
         for length in range(min(self.longest.get(text[i], 0), len(text) - i), 1, -1):
@@ -498,6 +519,7 @@ _LAUNCH_VERBS = (
     "推广",
 )
 _LIST_JOINERS = frozenset("和与及、")
+_LIST_SUFFIXES = ("街道", "镇", "乡")
 # A Zhengzhou city brand: 郑好办, 郑好融, 郑聚英才计划 (but not the place 郑州, 郑东).
 _BRAND = re.compile(r"^郑(?!州|东)[\u4e00-\u9fff]{2,5}$")
 
