@@ -129,7 +129,7 @@ def fixture_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSi
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201 - Playwright's Browser type
+def browser():  # Playwright's Browser
     """Debian's Chromium through Playwright; fails (never skips) when it is missing."""
     if not CHROMIUM.exists():
         pytest.fail(

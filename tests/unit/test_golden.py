@@ -1,4 +1,4 @@
-"""The tiny fixture corpus builds to exactly the golden site (python3 tests/golden/regenerate.py)."""
+"""The tiny fixture corpus builds to exactly the golden site (tests/golden/regenerate.py)."""
 
 from __future__ import annotations
 

@@ -78,19 +78,26 @@ def test_every_front_matter_key_is_read() -> None:
     assert lines["districts"] == 9
 
 
-@pytest.mark.parametrize(
-    ("front", "message"),
-    [
-        ("id: a\ntitle: t\ndate: 2024\ntitle_generated: yes", "a.md:5: 'title_generated' must be true or false"),
-        ("id: a\ntitle: t\ndate: 2024\nsource: {page: p.txt}", "a.md:5: 'source' must be {page: FILE, item: N}"),
-        ("id: a\ntitle: t\ndate: 2024\nsource: {page: p.txt, item: x}", "a.md:5: source item 'x' must be a whole number"),
-        ("id: a\ntitle: t\ndate: 2024\naliases: [Old_ID]", "a.md:5: alias 'Old_ID' must be lower-case letters, digits and dashes"),
-        ("id: a\ntitle: t\ndate: 2024\nreporters: [景静, 景静]", "a.md:5: 'reporters' names the same item twice"),
-        ("id: a\ntitle: [t]\ndate: 2024", "a.md:3: 'title' must be a single value"),
-        ("id: a\ntitle: ''\ndate: 2024", "a.md:3: missing required key 'title'"),
-        ("id: a\ntitle: t\ndate: 2024-02-30x", "a.md:4: date '2024-02-30x' must be YYYY, YYYY-MM or YYYY-MM-DD"),
-    ],
-)  # fmt: skip
+HEAD = "id: a\ntitle: t\ndate: 2024\n"
+BAD_FRONT_MATTER = [
+    (HEAD + "title_generated: yes", "a.md:5: 'title_generated' must be true or false"),
+    (HEAD + "source: {page: p.txt}", "a.md:5: 'source' must be {page: FILE, item: N}"),
+    (HEAD + "source: {page: p.txt, item: x}", "a.md:5: source item 'x' must be a whole number"),
+    (
+        HEAD + "aliases: [Old_ID]",
+        "a.md:5: alias 'Old_ID' must be lower-case letters, digits and dashes",
+    ),
+    (HEAD + "reporters: [景静, 景静]", "a.md:5: 'reporters' names the same item twice"),
+    ("id: a\ntitle: [t]\ndate: 2024", "a.md:3: 'title' must be a single value"),
+    ("id: a\ntitle: ''\ndate: 2024", "a.md:3: missing required key 'title'"),
+    (
+        "id: a\ntitle: t\ndate: 2024-02-30x",
+        "a.md:4: date '2024-02-30x' must be YYYY, YYYY-MM or YYYY-MM-DD",
+    ),
+]
+
+
+@pytest.mark.parametrize(("front", "message"), BAD_FRONT_MATTER)
 def test_bad_front_matter_names_file_and_line(front: str, message: str) -> None:
     with pytest.raises(ArchiveError) as raised:
         parse_article(f"---\n{front}\n---\n正文\n", Path("a.md"), DISTRICTS, _no_suggestion)
