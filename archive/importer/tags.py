@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.model import Taxonomy
@@ -135,7 +135,7 @@ class Tagger:
     """Matching tables of one taxonomy; `tag` reads an item."""
 
     names: dict[str, _Name]
-    longest: dict[str, int]  # first character -> longest name starting with it
+    lengths: dict[str, tuple[int, ...]]  # first character -> lengths of names, longest first
     programmes: dict[str, str]  # programme_key -> canonical name
     programme_keys: tuple[str, ...]  # longest first
     word_freq: Callable[[str], int]  # jieba's general dictionary: 一把手 is a word, not a name
@@ -158,20 +158,22 @@ class Tagger:
         hits: list[_Hit] = []
         i = 0
         while i < len(text):
-            hit = next(
-                (
-                    h
-                    for h in self._candidates(text, i, title_end)
-                    if self._admissible(text, h, hits)
-                ),
-                None,
-            )
+            hit = self._hit_at(text, i, title_end, hits)
             if hit is None:
                 i += 1
                 continue
             hits.append(hit)
             i = hit.end
         return self._shared_suffixes(text, hits)
+
+    def _hit_at(self, text: str, i: int, title_end: int, hits: list[_Hit]) -> _Hit | None:
+        for length in self.lengths.get(text[i], ()):
+            name = self.names.get(text[i : i + length])
+            if name is not None:
+                hit = _Hit(i, i + length, name, i < title_end)
+                if _admissible(text, hit, hits, self.word_freq):
+                    return hit
+        return None
 
     def _shared_suffixes(self, text: str, hits: list[_Hit]) -> list[_Hit]:
         """京城路、索河街道: a list shares its last suffix, so 京城路 is 京城路街道 too."""
@@ -194,15 +196,6 @@ class Tagger:
                     break
         return sorted(hits + extra, key=lambda h: h.start) if extra else hits
 
-    def _candidates(self, text: str, i: int, title_end: int) -> Iterator[_Hit]:
-        for length in range(min(self.longest.get(text[i], 0), len(text) - i), 1, -1):
-            name = self.names.get(text[i : i + length])
-            if name is not None:
-                yield _Hit(i, i + length, name, i < title_end)
-
-    def _admissible(self, text: str, hit: _Hit, hits: list[_Hit]) -> bool:
-        return _admissible(text, hit, hits, self.word_freq)
-
 
 def make_tagger(taxonomy: Taxonomy, segmenter: Segmenter | None = None) -> Tagger:
     """Build the name tables of a taxonomy once; tag many items with the result.
@@ -222,14 +215,15 @@ def make_tagger(taxonomy: Taxonomy, segmenter: Segmenter | None = None) -> Tagge
             names[name] = _Name("generic", (district.name,), district.name)
     for mark in (taxonomy.city, taxonomy.city.removesuffix("市")):
         names[mark] = _Name("city", canonical=taxonomy.city)
-    longest: dict[str, int] = {}
+    lengths: dict[str, set[int]] = {}
     for name in names:
-        longest[name[0]] = max(longest.get(name[0], 0), len(name))
+        lengths.setdefault(name[0], set()).add(len(name))
+    by_first = {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
     programmes = {
         programme_key(alias): p.name for p in taxonomy.programmes for alias in (p.name, *p.aliases)
     }
     keys = tuple(sorted(programmes, key=lambda k: (-len(k), k)))
-    return Tagger(names, longest, programmes, keys, segmenter.word_freq)
+    return Tagger(names, by_first, programmes, keys, segmenter.word_freq)
 
 
 def _add_places(names: dict[str, _Name], taxonomy: Taxonomy) -> None:
