@@ -30,6 +30,7 @@ _CONTINUATION_START = re.compile(r"^[，。、；：,.;:）)」』”’%％]")
 _CJK = re.compile(
     r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2026\u2014]"
 )
+_WHITESPACE = re.compile(r"\s")
 # A line this long that does not end a sentence cannot be a headline.
 LONG_LINE = 40
 _MIN_WRAPPED_SAMPLES = 4
@@ -85,7 +86,8 @@ def _raw_lines(text: str) -> list[_Raw]:
 
 def visual_width(text: str) -> float:
     """Printed width in CJK character cells: ASCII counts half, spaces nothing."""
-    return sum(1.0 if _CJK.match(char) else 0.5 for char in text if not char.isspace())
+    wide = len(_CJK.findall(text))
+    return wide + 0.5 * (len(text) - wide - len(_WHITESPACE.findall(text)))
 
 
 def _plain(raw: _Raw) -> bool:
@@ -220,6 +222,8 @@ def is_headline_like(text: str, level: int = 0) -> bool:
     """Short, unfinished, sentence-free: a headline, section heading or caption."""
     if level:
         return True
+    if len(text) > 2 * LONG_LINE:  # wider than LONG_LINE even if all ASCII
+        return False
     return visual_width(text) <= LONG_LINE and not _terminal(text) and "。" not in text
 
 
@@ -235,9 +239,25 @@ def _body_space(match: re.Match[str]) -> str:
     text = match.string
     left = text[match.start() - 1] if match.start() else ""
     right = text[match.end()] if match.end() < len(text) else ""
-    if not left or not right or _CJK.match(left) or _CJK.match(right):
+    if not left or not right:
+        return ""
+    if _quoted_phrase_space(text, match.start(), match.end()):
+        return " "  # “二七帮 易企办”: the space belongs to the name
+    if _CJK.match(left) or _CJK.match(right):
         return ""
     return " "
+
+
+_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,}$")
+_RUN_AFTER = re.compile(r"^[\u4e00-\u9fff]{2,}")
+
+
+def _quoted_phrase_space(text: str, start: int, end: int) -> bool:
+    """A space between two words of a quoted name, not one extraction put between characters."""
+    head = text[:start]
+    if head.count("“") <= head.count("”") or "”" not in text[end:]:
+        return False
+    return bool(_RUN_BEFORE.search(head) and _RUN_AFTER.match(text[end:]))
 
 
 def squeeze_headline(text: str) -> str:

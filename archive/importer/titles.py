@@ -25,6 +25,7 @@ _TIME_LEAD = re.compile(
     r"\d{1,2}月\d{1,2}日(?:[上下]午|晚|早)?|\d{1,2}日(?:[上下]午|晚)?)$"
 )
 _MAIN_LEVEL = 2
+_QUOTED = re.compile(r"“[^“”]{6,}”")
 
 
 def choose_headline(item: Item) -> Headline:
@@ -71,15 +72,28 @@ def _shorten(text: str) -> str:
     text = text.strip(" “”\"'")
     if len(text) <= TITLE_MAX:
         return _balance_quotes(text)
+    shorter = _without_long_quote(text)
+    if len(shorter) <= TITLE_MAX:
+        return shorter
     cut = text[:TITLE_MAX]
     if cut.count("“") > cut.count("”") and cut.rfind("“") >= TITLE_MIN * 2:
         return cut[: cut.rfind("“")] + "…"
-    for mark in ("、", " "):
+    for mark in ("、", " ", "在"):
         at = cut.rfind(mark)
         if at >= TITLE_MIN * 2:
             cut = cut[:at]
             break
     return _balance_quotes(cut) + "…"
+
+
+def _without_long_quote(text: str) -> str:
+    """Drop the longest quoted name (“中国船舶七一三所2024大学生开放日活动”) from a long clause."""
+    quotes = _QUOTED.findall(text)
+    if not quotes:
+        return text
+    longest = max(quotes, key=len)
+    rest = text.replace(longest, "", 1)
+    return rest if len(rest) >= TITLE_MIN * 2 else text
 
 
 def _balance_quotes(text: str) -> str:

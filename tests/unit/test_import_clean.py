@@ -32,6 +32,9 @@ def _seed(prefix: str) -> list[str]:
         ("本报讯 近日，郑州", "本报讯近日，郑州"),
         ("“郑好办”APP 二七分厅", "“郑好办”APP二七分厅"),
         ("iPhone 15 Pro 手机", "iPhone 15 Pro手机"),
+        # a space inside a quoted name belongs to the name; between single characters it does not
+        ("打造“二七帮 易企办”服务品牌", "打造“二七帮 易企办”服务品牌"),
+        ("“群 众 满 意”", "“群众满意”"),
     ],
 )
 def test_body_spacing(raw: str, expected: str) -> None:
