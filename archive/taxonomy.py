@@ -139,10 +139,17 @@ def _fail(doc: _Doc, node: yaml.Node, message: str) -> ArchiveError:
     return ArchiveError(message, doc.path, node.start_mark.line + 1)
 
 
-def _mapping(doc: _Doc, node: yaml.Node, allowed: set[str]) -> dict[str, yaml.Node]:
+class _Fields(dict[str, yaml.Node]):
+    """A YAML mapping's value nodes by key, and the line the mapping starts on."""
+
+    line: int = 0
+
+
+def _mapping(doc: _Doc, node: yaml.Node, allowed: set[str]) -> _Fields:
     if not isinstance(node, yaml.MappingNode):
         raise _fail(doc, node, "expected a mapping of keys")
-    out: dict[str, yaml.Node] = {}
+    out = _Fields()
+    out.line = node.start_mark.line + 1
     for key, value in node.value:
         name = key.value if isinstance(key, yaml.ScalarNode) else ""
         if name not in allowed:
@@ -153,7 +160,7 @@ def _mapping(doc: _Doc, node: yaml.Node, allowed: set[str]) -> dict[str, yaml.No
     return out
 
 
-def _seq(doc: _Doc, parent: dict[str, yaml.Node], key: str) -> list[yaml.Node]:
+def _seq(doc: _Doc, parent: _Fields, key: str) -> list[yaml.Node]:
     node = parent.get(key)
     if node is None:
         return []
@@ -162,21 +169,18 @@ def _seq(doc: _Doc, parent: dict[str, yaml.Node], key: str) -> list[yaml.Node]:
     return node.value
 
 
-def _str(doc: _Doc, parent: dict[str, yaml.Node], key: str, required: bool = True) -> str:
+def _str(doc: _Doc, parent: _Fields, key: str, required: bool = True) -> str:
     node = parent.get(key)
     if node is None:
         if required:
-            line_node = next(iter(parent.values()), None)
-            raise ArchiveError(
-                f"missing key {key!r}", doc.path, line_node.start_mark.line if line_node else None
-            )
+            raise ArchiveError(f"missing key {key!r}", doc.path, parent.line)
         return ""
     if not isinstance(node, yaml.ScalarNode) or (node.value == "" and required):
         raise _fail(doc, node, f"{key!r} must be a non-empty string")
     return node.value.strip()
 
 
-def _strs(doc: _Doc, parent: dict[str, yaml.Node], key: str) -> tuple[str, ...]:
+def _strs(doc: _Doc, parent: _Fields, key: str) -> tuple[str, ...]:
     items = _seq(doc, parent, key)
     for item in items:
         if not isinstance(item, yaml.ScalarNode) or not item.value.strip():
@@ -223,14 +227,14 @@ def _programme(doc: _Doc, node: yaml.Node) -> Programme:
     )
 
 
-def _slug(doc: _Doc, fields: dict[str, yaml.Node], key: str) -> str:
+def _slug(doc: _Doc, fields: _Fields, key: str) -> str:
     slug = _str(doc, fields, key)
     if not is_slug(slug):
         raise _fail(doc, fields[key], f"bad slug {slug!r}: use lower-case a-z, 0-9 and dashes")
     return slug
 
 
-def _old_slugs(doc: _Doc, fields: dict[str, yaml.Node]) -> tuple[str, ...]:
+def _old_slugs(doc: _Doc, fields: _Fields) -> tuple[str, ...]:
     slugs = _strs(doc, fields, "old_slugs")
     for slug, node in zip(slugs, _seq(doc, fields, "old_slugs"), strict=True):
         if not is_slug(slug):

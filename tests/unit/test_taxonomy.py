@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,20 +162,26 @@ BAD_FILES = [
         5,
     ),
     ("programmes.yaml", GOOD_PROGRAMME + "  - name: [x\n", "invalid YAML", 6),
-    ("programmes.yaml", "programmes:\n  - slug: a\n", "missing key 'name'", None),
+    ("programmes.yaml", "programmes:\n  - slug: a\n", "missing key 'name'", 2),
+    (
+        "programmes.yaml",
+        "programmes:\n  - name: 郑好办\n    slug: a\n  - name: 郑好办\n    slug: b\n",
+        "duplicate programme name or alias '郑好办'",
+        4,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("file", "text", "message", "line"), BAD_FILES)
 def test_bad_programmes_file(tmp_path: Path, file: str, text: str, message: str, line: int) -> None:
+    """Each bad programmes.yaml fails with a message naming the file and the line."""
     shutil.copy(TAXONOMY / "districts.yaml", tmp_path / "districts.yaml")
     (tmp_path / file).write_text(text, encoding="utf-8")
     with pytest.raises(ArchiveError) as error:
         load_taxonomy(tmp_path)
     assert message in error.value.message
     assert error.value.path == str(tmp_path / file)
-    if line:
-        assert error.value.line == line
+    assert error.value.line == line
 
 
 @pytest.mark.parametrize(
@@ -205,3 +213,31 @@ def test_missing_file_is_an_error(tmp_path: Path) -> None:
     shutil.copy(TAXONOMY / "districts.yaml", tmp_path / "districts.yaml")
     with pytest.raises(ArchiveError, match=r"programmes\.yaml: taxonomy file is missing"):
         load_taxonomy(tmp_path)
+
+
+def test_import_with_a_broken_taxonomy_stops_with_one_line(tmp_path: Path) -> None:
+    """A real `build.py import` run: exit 2, one `error: file:line: …` line, nothing written."""
+    taxonomy = tmp_path / "taxonomy"
+    taxonomy.mkdir()
+    shutil.copy(TAXONOMY / "districts.yaml", taxonomy / "districts.yaml")
+    (taxonomy / "programmes.yaml").write_text(GOOD_PROGRAMME + "    colour: red\n", "utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text("本报讯 二七区一马路街道饮马池社区开展活动。\n记者 景静\n", encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "import",
+            str(page),
+            "--content-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: {taxonomy / 'programmes.yaml'}:5: unknown key 'colour' "
+        "(allowed: aliases, description, name, old_slugs, slug)"
+    ]
+    assert not (tmp_path / "articles").exists() or not any((tmp_path / "articles").iterdir())
