@@ -79,6 +79,7 @@ class Contexts:
             "assets": {
                 "css": urls.href(base, urls.static("style.css")),
                 "js": urls.href(base, urls.static("site.js")),
+                "icon": urls.href(base, urls.static("favicon.svg")),
             },
         }
 
