@@ -1,4 +1,4 @@
-"""A reader clicks home -> district -> programme -> article -> related article, phone and desktop."""
+"""A reader clicks home, district, programme, article, related article: phone and desktop."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ WIDTHS = {"phone": (360, 780), "desktop": (1280, 900)}
 
 def _styled(page) -> bool:
     """The stylesheet loaded: the header has its accent border."""
-    width = page.eval_on_selector(
-        ".site-header", "e => getComputedStyle(e).borderBottomWidth"
-    )
+    width = page.eval_on_selector(".site-header", "e => getComputedStyle(e).borderBottomWidth")
     return width == "3px"
 
 
 @pytest.mark.parametrize("device", sorted(WIDTHS))
-def test_click_through_the_archive(device: str, browser, fixture_sites, artifacts_dir: Path) -> None:
+def test_click_through_the_archive(
+    device: str, browser, fixture_sites, artifacts_dir: Path
+) -> None:
     width, height = WIDTHS[device]
     page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
