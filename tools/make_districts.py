@@ -77,6 +77,10 @@ CURATED: dict[str, Curated] = {
             "航空港经济综合实验区",
             "郑州航空港实验区",
             "航空港实验区",
+            # The airport lies in the zone; without these, 新郑国际机场 would read as 新郑市.
+            "郑州新郑国际机场",
+            "新郑国际机场",
+            "新郑机场",
         ),
         ("港区",),
     ),

@@ -68,6 +68,7 @@ DISTRICT_CASES = [
     ("", "建设创新郑州，金水区科技局表示", ["金水区"]),
     ("", "惠济区推动新乡村建设", ["惠济区"]),
     ("", "新郑市龙湖镇开展活动", ["新郑市"]),
+    ("", "游客从新郑国际机场出发", ["航空港区"]),
     # A district named once in a city-wide item is an example, not the subject.
     ("郑州市召开营商环境大会", "郑州市委、郑州市政府表示，郑州将持续优化环境，金水区作发言", []),
     # Another city's page: its own 高新区 and streets are not Zhengzhou's.
