@@ -168,6 +168,7 @@ def _grouped_units(
     key_chars: Callable[[int], str],
     docs: np.ndarray,
     positions: np.ndarray | None,
+    part_bytes: int,
 ) -> list[Unit]:
     """Encode occurrences sorted by (key, doc, position) into per-key units.
 
@@ -206,7 +207,9 @@ def _grouped_units(
     value_start = np.cumsum(value_bytes) - value_bytes
     group_bytes = np.diff(np.append(value_start[group_first_value], value_bytes.sum()))
     blob = encode_varints(stream, value_bytes)
-    return _cut_units(prefix, keys, key_chars, docs, new_key, group_idx, group_bytes, blob)
+    return _cut_units(
+        prefix, keys, key_chars, docs, new_key, group_idx, group_bytes, blob, part_bytes
+    )
 
 
 def _cut_units(
@@ -218,6 +221,7 @@ def _cut_units(
     group_idx: np.ndarray,
     group_bytes: np.ndarray,
     blob: bytes,
+    part_bytes: int,
 ) -> list[Unit]:
     """Split the encoded stream at key boundaries and, for big keys, into parts."""
     group_start = np.concatenate(([0], np.cumsum(group_bytes)[:-1]))
@@ -225,7 +229,7 @@ def _cut_units(
     key_first_group = np.flatnonzero(group_is_key_start)
     key_of_group = np.cumsum(group_is_key_start) - 1
     offset_in_key = group_start - group_start[key_first_group][key_of_group]
-    part = offset_in_key // PART_RAW_BYTES
+    part = offset_in_key // part_bytes
     cut = group_is_key_start.copy()
     cut[1:] |= part[1:] != part[:-1]
     unit_first = np.flatnonzero(cut)
@@ -257,7 +261,7 @@ def _sorted_by_key(keys: np.ndarray, key_bits: int) -> tuple[np.ndarray, np.ndar
     return packed >> shift, (packed & ((np.uint64(1) << shift) - np.uint64(1))).astype(np.int64)
 
 
-def ngram_units(texts: Sequence[str]) -> list[Unit]:
+def ngram_units(texts: Sequence[str], part_bytes: int = PART_RAW_BYTES) -> list[Unit]:
     """Positional bigram postings and, per character, the documents containing it."""
     codes, starts = _codes(texts)
     sizes = np.diff(np.append(starts, len(codes)))
@@ -279,11 +283,14 @@ def ngram_units(texts: Sequence[str]) -> list[Unit]:
         lambda k: chr(present[k >> bits]) + chr(present[k & ((1 << bits) - 1)]),
         doc_of[occ],
         pos_of[occ],
+        part_bytes,
     )
     chars = np.flatnonzero(real)
     char_keys, order = _sorted_by_key(ranks[chars], bits)
     occ = chars[order]
-    unigrams = _grouped_units("c", char_keys, lambda k: chr(present[k]), doc_of[occ], None)
+    unigrams = _grouped_units(
+        "c", char_keys, lambda k: chr(present[k]), doc_of[occ], None, part_bytes
+    )
     return bigrams + unigrams
 
 
@@ -344,12 +351,14 @@ def _framed(header: object, body: bytes) -> bytes:
     return len(head).to_bytes(4, "little") + head + body
 
 
-def pack_shards(units: list[Unit]) -> tuple[list[OutputFile], list[list[object]]]:
+def pack_shards(
+    units: list[Unit], shard_bytes: int = SHARD_RAW_BYTES
+) -> tuple[list[OutputFile], list[list[object]]]:
     """Units in JS key order -> gzip shard files and the shard map."""
     units = sorted(units, key=lambda u: (js_order(u.key), u.part))
     files, shard_map, batch, size = [], [], [], 0
     for unit in [*units, None]:
-        if batch and (unit is None or size + len(unit.data) > SHARD_RAW_BYTES):
+        if batch and (unit is None or size + len(unit.data) > shard_bytes):
             header, body, offset = [], [], 0
             for u in batch:
                 header.append([u.key, offset, len(u.data), u.ndocs, u.base])
@@ -402,15 +411,24 @@ def fragment(doc: SearchDoc) -> bytes:
 
 
 def build_index(
-    docs: Sequence[SearchDoc], tokenize: Callable[[str], Iterable[str]]
+    docs: Sequence[SearchDoc],
+    tokenize: Callable[[str], Iterable[str]],
+    shard_bytes: int = SHARD_RAW_BYTES,
+    part_bytes: int = PART_RAW_BYTES,
 ) -> tuple[OutputFile, ...]:
-    """All search files for the documents (newest first), paths relative to site/."""
+    """All search files for the documents (newest first), paths relative to site/.
+
+    `shard_bytes` and `part_bytes` bound the raw size of a shard and of one part
+    of a split key (the defaults keep every file far below 100 KB gzip).
+    """
     docs = sorted(docs, key=lambda d: (_date_key(d.date), d.id))
     fields = [doc_fields(doc) for doc in docs]
     layout = layout_for(fields)
     texts = [positioned_text(f, layout) for f in fields]
     words = [words_of(f, tokenize) for f in fields]
-    shard_files, shard_map = pack_shards(ngram_units(texts) + word_units(words))
+    shard_files, shard_map = pack_shards(
+        ngram_units(texts, part_bytes) + word_units(words), shard_bytes
+    )
     buckets = [length_bucket(len(t) + sum(map(len, tags)) + len(b)) for t, tags, b in fields]
     values = facet_values(docs)
     header = {

@@ -20,8 +20,11 @@ from archive.search_index import FACETS, SEARCH_DIR, bucket_length, js_order, no
 
 K1 = 1.2
 B = 0.75
-TITLE_BOOST = 2.0
-TAG_BOOST = 5.0
+# BM25 of a phrase in the body stays below idf * (K1 + 1) = 2.2 idf, so a title
+# hit (3 idf) outranks any body-only hit and a tag hit (6 idf) outranks title +
+# body: a programme name typed exactly lists that programme's articles first.
+TITLE_BOOST = 3.0
+TAG_BOOST = 6.0
 WORD_BOOST = 1.0
 _SPLIT = re.compile(r"[\s\u200b\ufeff]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")

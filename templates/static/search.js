@@ -6,7 +6,7 @@
   "use strict";
   var base = document.documentElement.getAttribute("data-base") || "/";
   var DIR = base + "search/";
-  var K1 = 1.2, B = 0.75, TITLE_BOOST = 2, TAG_BOOST = 5, WORD_BOOST = 1;
+  var K1 = 1.2, B = 0.75, TITLE_BOOST = 3, TAG_BOOST = 6, WORD_BOOST = 1;
   var PAGE = 10, DEBOUNCE_MS = 120, SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 110;
   var FACETS = ["district", "programme", "year", "kind"];
   var FACET_LABELS = { district: "区县", programme: "举措", year: "年份", kind: "类型" };

@@ -1,0 +1,146 @@
+"""Search index writer (archive.search_index): formats, layout, sizes, determinism."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from search_seeds import seed_docs
+
+from archive.model import SearchDoc
+from archive.search_index import (
+    Layout,
+    build_index,
+    encode_varints,
+    layout_for,
+    normalise,
+    positioned_text,
+)
+from archive.search_query import SearchIndex, files_reader, read_varints, unframe
+from archive.segment import make_segmenter
+from archive.taxonomy import load_taxonomy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def tokenize():
+    return make_segmenter(load_taxonomy(ROOT / "content" / "taxonomy")).search_words
+
+
+@pytest.fixture(scope="module")
+def files(tokenize):
+    return build_index(seed_docs(), tokenize)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("９９．３８％", "99.38%"),
+        ("群 众 满 意 率", "群众满意率"),
+        ("二七帮\u3000易企办", "二七帮易企办"),
+        ("ＡＢＣ Wi-Fi", "abcwi-fi"),
+        ("第一行\n第二行\t完", "第一行第二行完"),
+        ("（记者 景静）", "(记者景静)"),
+        ("\u200b零宽\ufeff", "零宽"),
+    ],
+)
+def test_normalise(text, expected):
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[0], [127], [128], [16383, 16384], [2**21 - 1, 2**21], [2**28, 2**32 - 1], list(range(300))],
+)
+def test_varints_round_trip(values):
+    assert list(read_varints(encode_varints(np.array(values, dtype=np.int64)))) == values
+
+
+def test_layout_puts_each_field_at_its_base():
+    doc = SearchDoc(
+        id="a", url="/a/", title="标题 一", date="2024", year="2024",
+        districts=("二七区",), programmes=("郑好融",), people=("景静",), text="正文。",
+    )  # fmt: skip
+    fields = ("标题一", ("郑好融", "二七区", "景静"), "正文。")
+    layout = layout_for([fields])
+    assert layout == Layout(tag_base=4, body_base=4 + len("郑好融\x00二七区\x00景静") + 1)
+    text = positioned_text(fields, layout)
+    assert text.index("标题") == 0
+    assert text.index("郑好融") == layout.tag_base
+    assert text.index("正文") == layout.body_base
+    assert text.endswith("\x00")
+    assert doc.kind == "article"
+
+
+def test_files_live_under_search_and_are_gzip(files):
+    paths = [f.path for f in files]
+    assert paths[0] == "search/meta.bin"
+    assert all(p.startswith(("search/meta.bin", "search/s/", "search/f/")) for p in paths)
+    assert len(paths) == len(set(paths))
+    assert all(f.data[:2] == b"\x1f\x8b" for f in files)
+    assert max(len(f.data) for f in files) < 100_000
+
+
+def test_two_builds_are_byte_identical(files, tokenize):
+    again = build_index(list(reversed(seed_docs())), tokenize)
+    assert [(f.path, f.data) for f in again] == [(f.path, f.data) for f in files]
+
+
+def test_meta_describes_documents_facets_and_shards(files):
+    header, body = unframe(files[0].data)
+    docs = seed_docs()
+    assert header["count"] == len(docs)
+    assert header["facets"]["year"] == sorted({d.year for d in docs}, reverse=True)
+    assert "二七区" in header["facets"]["district"]
+    shard_paths = {f.path for f in files if f.path.startswith("search/s/")}
+    assert {"search/" + s[2] for s in header["shards"]} == shard_paths
+    keys = [(s[0], s[1]) for s in header["shards"]]
+    utf16 = [(a.encode("utf-16-be"), b.encode("utf-16-be")) for a, b in keys]
+    assert all(a <= b for a, b in utf16)
+    assert all(utf16[i][1] <= utf16[i + 1][0] for i in range(len(utf16) - 1))
+    assert body
+
+
+def test_fragment_holds_what_a_result_shows(files):
+    docs = {d.url: d for d in seed_docs()}
+    fragment = json.loads(
+        gzip.decompress(next(f for f in files if f.path == "search/f/0.bin").data)
+    )
+    doc = docs[fragment["url"]]
+    assert fragment["title"] == doc.title
+    assert fragment["text"] == doc.text
+    assert fragment["districts"] == list(doc.districts)
+    assert fragment["date"] == doc.date
+
+
+def test_documents_are_numbered_newest_first(files):
+    index = SearchIndex(files_reader({f.path: f.data for f in files}))
+    dates = [
+        json.loads(gzip.decompress({f.path: f.data for f in files}[f"search/f/{n}.bin"]))["date"]
+        for n in range(index.count)
+    ]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_tags_and_bylines_are_searchable_but_never_joined(tokenize):
+    doc = SearchDoc(
+        id="x", url="/x/", title="标题", date="2024-01-02", year="2024",
+        districts=("二七区",), programmes=("郑好融",), places=("饮马池社区",),
+        people=("景静",), text="正文里没有这些名字。",
+    )  # fmt: skip
+    index = SearchIndex(files_reader({f.path: f.data for f in build_index([doc], tokenize)}))
+    for query in ("二七区", "郑好融", "饮马池", "景静", "标题", "没有这些"):
+        assert index.search(query).docs == (0,), query
+    for query in ("标题郑好融", "郑好融二七区", "景静正文", "题正"):
+        assert index.search(query).docs == (), query
+
+
+def test_an_empty_corpus_builds_and_answers(tokenize):
+    files = build_index([], tokenize)
+    index = SearchIndex(files_reader({f.path: f.data for f in files}))
+    assert index.search("营商").state == "none"
+    assert index.search("", {"year": "2024"}).state == "none"
