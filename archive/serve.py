@@ -18,10 +18,13 @@ through symlinks that point outside the root.
 
 from __future__ import annotations
 
+import argparse
 import html
 import json
 import mimetypes
+import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -34,9 +37,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from livereload.handlers import LiveReloadJSHandler
-from tornado import ioloop, web, websocket
+from tornado import httpserver, ioloop, netutil, web, websocket
 
-from archive.config import load_config
+from archive.config import SiteConfig
 from archive.errors import ArchiveError
 from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
 
@@ -118,11 +121,16 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, ValueError) and type(error).__name__ == "ConfigError":
         return f"配置错误：{error}"
     frames = traceback.extract_tb(error.__traceback__)
-    where = next(
-        (f"{f.filename}:{f.lineno}: " for f in reversed(frames) if f.filename.endswith(".html")),
-        f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else "",
-    )
-    return f"{where}内部错误（{type(error).__name__}）：{error}"
+    # Jinja puts template lines in the traceback: an error raised while
+    # rendering is reported at the template line that raised it.
+    template = next((f for f in reversed(frames) if f.filename.endswith((".html", ".xml"))), None)
+    if template is not None:
+        kind = "模板错误"
+        where = f"{template.filename}:{template.lineno}: "
+    else:
+        kind = "内部错误"
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+    return f"{where}{kind}（{type(error).__name__}）：{error}"
 
 
 def error_overlay(message: str) -> bytes:
@@ -208,12 +216,12 @@ class Hub:
         """Tell every connected page to reload; returns how many were told."""
         message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
         told = 0
-        for socket in list(self.sockets):
+        for browser in list(self.sockets):
             try:
-                socket.write_message(message)
+                browser.write_message(message)
                 told += 1
             except websocket.WebSocketClosedError:
-                self.sockets.discard(socket)
+                self.sockets.discard(browser)
         return told
 
 
@@ -236,7 +244,6 @@ class ReloadSocket(websocket.WebSocketHandler):
                     "serverName": "initiative-archive",
                 }
             )
-        elif command == "info":
             self.hub.sockets.add(self)
 
     def on_close(self) -> None:
@@ -318,8 +325,9 @@ class SiteHandler(web.RequestHandler):
 class StatusHandler(web.RequestHandler):
     """Build counters as JSON, for tests and benchmarks."""
 
-    def initialize(self, site: Site) -> None:
+    def initialize(self, site: Site, hub: Hub) -> None:
         self.site = site
+        self.hub = hub
 
     def get(self) -> None:
         preview = self.site.preview
@@ -333,6 +341,7 @@ class StatusHandler(web.RequestHandler):
                 "ok": preview.error is None,
                 "error": preview.error,
                 "last_seconds": last.seconds if last else None,
+                "browsers": len(self.hub.sockets),
             }
         )
 
@@ -343,7 +352,7 @@ def make_app(site: Site, hub: Hub) -> web.Application:
         [
             (r"/livereload", ReloadSocket, {"hub": hub}),
             (r"/livereload\.js", LiveReloadJSHandler),
-            (re.escape(STATUS_PATH), StatusHandler, {"site": site}),
+            (re.escape(STATUS_PATH), StatusHandler, {"site": site, "hub": hub}),
             (r"/.*", SiteHandler, {"site": site}),
         ]
     )
@@ -416,32 +425,49 @@ def preview_base_url(base_url: str, host: str, port: int) -> str:
     return f"http://{shown}:{port}{path if path.endswith('/') else path + '/'}"
 
 
-def site_build(args: Any, base_url: str) -> Build:
+def site_build(args: argparse.Namespace, base_url: str) -> Build:
     """The build a preview runs: the whole pipeline, then an incremental sync of the output."""
     from archive import incremental, pipeline
+    from archive.cache import default_cache
 
     state = incremental.OutputState()
     memo = incremental.RenderMemo()
+    shown: set[str] = set()
+    preview_args = argparse.Namespace(**{**vars(args), "base_url": base_url})
+
+    def warn(message: str) -> None:
+        if message not in shown:  # each warning once per session, not once per rebuild
+            shown.add(message)
+            print(f"警告：{message}", file=sys.stderr, flush=True)
 
     def build() -> str:
-        config = load_config(
-            args.config, content_dir=args.content_dir, output_dir=args.out, base_url=base_url
-        )
-        files = pipeline.build_site(config, quiet=True, use_cache=not args.no_cache, memo=memo)
+        config = pipeline.config_from_args(preview_args)
+        store = default_cache(config.root, enabled=not args.no_cache)
+        jobs = os.cpu_count() or 1
+        files = pipeline.build_site(config, jobs=jobs, warn=warn, cache=store, memo=memo)
         report = incremental.sync_tree(config.output_dir, files, state)
         return (
-            f"{len(files)} 个文件：重新渲染 {memo.rendered} 页，写入 {report.written} 个，"
-            f"未变 {report.unchanged} 个，删除 {report.deleted} 个"
+            f"{len(files)} 个文件，重新渲染 {memo.rendered} 页，写入 {report.written} 个，"
+            f"删除 {report.deleted} 个"
         )
 
     return build
 
 
-def watched_paths(args: Any) -> tuple[tuple[Path, ...], Path]:
-    """What a preview watches (content, templates, site.toml), and the output it never does."""
-    config = load_config(args.config, content_dir=args.content_dir, output_dir=args.out)
-    roots = (config.content_dir, config.templates_dir, Path(args.config).resolve())
-    return tuple(r for r in roots if r.exists()), config.output_dir
+def watched_paths(config: SiteConfig, config_file: Path) -> tuple[Path, ...]:
+    """What a preview watches: content (articles, taxonomy), templates (with static), site.toml."""
+    roots = (config.content_dir, config.templates_dir, config_file.resolve())
+    return tuple(r for r in roots if r.exists())
+
+
+def bind(host: str, port: int) -> list[socket.socket]:
+    """Listen on host:port before building, so a taken port fails at once and says so."""
+    try:
+        return netutil.bind_sockets(port, address=host)
+    except OSError as error:
+        raise ArchiveError(
+            f"无法在 {host}:{port} 上监听（{error.strerror}）；请用 --port 换一个端口"
+        ) from None
 
 
 def _say(quiet: bool) -> Callable[[Outcome, tuple[str, ...]], None]:
@@ -455,20 +481,23 @@ def _say(quiet: bool) -> Callable[[Outcome, tuple[str, ...]], None]:
     return report
 
 
-def run(args: Any) -> int:
+def run(args: argparse.Namespace) -> int:
     """build.py serve: build, serve with live reload until Ctrl+C."""
-    config = load_config(args.config, base_url=args.base_url)
+    from archive.pipeline import config_from_args
+
+    config = config_from_args(args)
     base_url = preview_base_url(config.base_url, args.host, args.port)
-    roots, out_dir = watched_paths(args)
-    out_dir = Path(args.out).resolve() if args.out else out_dir
+    sockets = bind(args.host, args.port)
     preview = Preview(site_build(args, base_url), Debouncer(QUIET_SECONDS))
     report = _say(args.quiet)
+    print("正在构建……", flush=True)
     report(preview.rebuild_now(), ())
     hub = Hub()
-    site = Site(out_dir, urlsplit(base_url).path, live_script(args.port), preview)
-    make_app(site, hub).listen(args.port, address=args.host)
-    loop = Loop(preview, hub, make_watcher(roots, (out_dir,)), report)
-    loop.attach(ioloop.IOLoop.current())
+    site = Site(config.output_dir, urlsplit(base_url).path, live_script(args.port), preview)
+    server = httpserver.HTTPServer(make_app(site, hub))
+    server.add_sockets(sockets)
+    watcher = make_watcher(watched_paths(config, Path(args.config)), (config.output_dir,))
+    Loop(preview, hub, watcher, report).attach(ioloop.IOLoop.current())
     print(f"预览地址：{base_url}（按 Ctrl+C 停止）", flush=True)
     if args.open:
         threading.Timer(0.5, webbrowser.open, (base_url,)).start()

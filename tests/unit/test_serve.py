@@ -252,6 +252,7 @@ def test_a_failing_build_keeps_the_last_good_site_served_with_the_error_over_it(
         "ok": True,
         "error": None,
         "last_seconds": 0,
+        "browsers": 0,
     }
 
 
