@@ -30,6 +30,8 @@ _LABEL_RE = "|".join(re.escape(label) for label, _ in _LABELS)
 _ROLES = dict(_LABELS)
 # Markers after the names that make everyone named a photographer.
 _PHOTO_MARK = re.compile(r"\s*(?:文\s*[/／]\s*图|图\s*[/／]\s*文|摄)\s*$")
+# `记者 张三 报道`: the word says nothing about roles.
+_REPORT_MARK = re.compile(r"\s*报道\s*$")
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
 _TOKEN = re.compile(rf"({_LABEL_RE})|([^\s、，,]+)")
 # Common Chinese surnames: a name glued to its label (记者王译博) must start with one,
@@ -72,6 +74,7 @@ _PARENS = re.compile(r"^[(（\[【](.*)[)）\]】]$")
 LABEL_TEXTS: tuple[str, ...] = (
     "本报讯",
     *(label for label, _ in _LABELS),
+    "报道",
     "文/图",
     "文／图",
     "图/文",
@@ -88,6 +91,9 @@ def parse_byline(text: str) -> Byline | None:
     match = _PARENS.match(inner)
     if match:
         inner = match.group(1).strip()
+    report = _REPORT_MARK.search(inner)
+    if report:
+        inner = inner[: report.start()]
     photo = _PHOTO_MARK.search(inner)
     if photo:
         inner = inner[: photo.start()]

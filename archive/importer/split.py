@@ -104,9 +104,17 @@ def _inner_heads(pending: list[Line]) -> list[Block]:
 
 def _close(
     done: list[Item], current: _Open | None, pending: list[Line], byline: Byline, line: Line
-) -> None:
-    """A byline ends the item it signs (or, for a picture credit, cuts a picture item)."""
-    if current is None or (pending and is_photo_credit(byline)):
+) -> _Open | None:
+    """A byline ends the item it signs, cuts a picture item (摄), or, printed under a
+    headline before any text, opens the item it signs. Returns the item still open."""
+    photo = is_photo_credit(byline)
+    if not photo and (current is None or (current.header_byline and pending)):
+        if current is not None:
+            done.append(current.freeze())
+        start = pending[0].source_line if pending else line.source_line
+        headings = [(p.text, p.level) for p in pending]
+        return _Open(headings=headings, source_line=start, byline=byline, header_byline=True)
+    if current is None or (pending and photo):
         if current is not None:
             done.append(current.freeze())
         start = pending[0].source_line if pending else line.source_line
@@ -114,7 +122,7 @@ def _close(
         current.blocks.extend(Block(PARAGRAPH, p.text) for p in pending)
         pending = []
     current.blocks.extend(Block(CAPTION, p.text) for p in pending)
-    if is_photo_credit(byline):
+    if photo:
         _photo(done, current, byline)
         return None
     current.byline = current.byline.merge(byline)

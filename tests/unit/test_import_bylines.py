@@ -26,6 +26,7 @@ R, C, P = "reporters", "correspondents", "photographers"
         ("本报记者刘玉娟摄", {R: ("刘玉娟",), P: ("刘玉娟",)}),
         ("（记者 王译博）", {R: ("王译博",)}),
         ("记者 买买提·艾力", {R: ("买买提·艾力",)}),
+        ("本报记者 张三 李四 报道", {R: ("张三", "李四")}),
     ],
 )
 def test_byline_roles(text: str, roles: dict[str, tuple[str, ...]]) -> None:

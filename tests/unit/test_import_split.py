@@ -91,6 +91,11 @@ def test_seed_004_headline_subtitle_and_photo_items() -> None:
             "标题一\n\n本报讯 第一段。\n记者 李四\n\n居民在公园里锻炼。\n本报记者 王刚 摄\n",
             ["article", "photo"],
         ),
+        # a byline printed under the headline opens the item it signs
+        (
+            "标题甲\n本报记者 张三 报道\n\n正文一段。\n\n标题乙\n\n本报记者 李四\n\n正文乙。\n",
+            ["article"] * 2,
+        ),
         # three 本报讯 datelines, three articles, no headlines
         ("本报讯 一。\n记者 甲乙\n\n本报讯 二。\n\n本报讯 三。\n", ["article"] * 3),
     ],
