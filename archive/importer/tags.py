@@ -22,6 +22,7 @@ the taxonomy and unknown ones by their suffix where the left boundary is sure
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -572,7 +573,8 @@ def _quotes(text: str) -> list[_Quote]:
         # Words set apart by a space are a dotted name (二七帮·易企办); single
         # characters apart are extraction noise (群 众).
         joiner = "·" if len(parts) > 1 and all(len(p) > 1 for p in parts) else ""
-        clean = _DOTS.sub("·", joiner.join(parts))
+        # Full-width digits, letters and plus signs read as ASCII: “１＋５＋Ｎ” is “1+5+N”.
+        clean = _DOTS.sub("·", unicodedata.normalize("NFKC", joiner.join(parts)))
         quotes.append(_Quote(match.start(), match.end(), clean))
     return sorted(quotes, key=lambda q: q.start)
 

@@ -119,6 +119,8 @@ NEW_PROGRAMME_CASES = [
     ),
     ("惠济区深化“互联网+政务服务”，优化审批流程", ["互联网+政务服务"]),
     ("依托“i郑州”APP开展宣传", ["i郑州"]),
+    ("推行“１＋５＋Ｎ”工作模式", ["1+5+N工作模式"]),
+    ("以“党建＋网格化”治理为基础", ["党建+网格化"]),
     # Quotes that are not initiatives: images, slogans, speech, roles, places, documents.
     ("航空港区跑出项目建设“港区速度”", []),
     ("推出“少林功夫”研学游，实现“零跑腿”", []),
