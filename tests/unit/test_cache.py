@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -191,3 +193,60 @@ def test_two_processes_writing_the_same_entries_leave_only_good_ones(tmp_path: P
         payload = read_entry(Cache(tmp_path).path_for("seg", key), key)
         assert payload is not None and json.loads(payload)["t"] == text
     assert os.listdir(tmp_path) == ["seg"]
+
+
+# --- whole builds through the command line ----------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def build(content: Path, out: Path, cache_dir: Path, *extra: str) -> None:
+    environment = {**os.environ, "ARCHIVE_CACHE_DIR": str(cache_dir)}
+    command = [sys.executable, str(REPO / "build.py"), "build", "--content-dir", str(content)]
+    subprocess.run(
+        [*command, "--out", str(out), "--quiet", *extra],
+        check=True,
+        capture_output=True,
+        env=environment,
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def entries(cache_dir: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in cache_dir.rglob("*") if p.is_file()}
+
+
+def test_cached_builds_equal_a_clean_build_even_from_a_damaged_cache(tmp_path: Path) -> None:
+    gen = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+    if not gen.is_file():
+        gen = Path("/work/shared/bench/gen_corpus.py")
+    subprocess.run(
+        [sys.executable, str(gen), "-n", "6", "--out", str(tmp_path), "--format", "ours"],
+        check=True,
+        capture_output=True,
+    )
+    content, cache_dir = tmp_path / "content", tmp_path / "cache"
+    build(content, tmp_path / "clean", cache_dir, "--no-cache")
+    assert not cache_dir.exists()  # --no-cache neither reads nor writes it
+    build(content, tmp_path / "cold", cache_dir)
+    filled = entries(cache_dir)
+    assert len(filled) == 6  # one analysis per article
+    build(content, tmp_path / "warm", cache_dir)
+    assert entries(cache_dir) == filled  # all hits: nothing rewritten
+    damaged = sorted(filled)
+    corrupt_truncate(damaged[0])
+    corrupt_flip_a_byte(damaged[1])
+    corrupt_empty(damaged[2])
+    damaged[3].write_bytes(damaged[4].read_bytes())  # another article's entry under this key
+    build(content, tmp_path / "repaired", cache_dir)
+    clean = tree(tmp_path / "clean")
+    assert len(clean) > 50
+    for name in ("cold", "warm", "repaired"):
+        assert tree(tmp_path / name) == clean, name
+    after = entries(cache_dir)
+    assert sorted(p for p in after if after[p] != filled[p]) == damaged[:4]
