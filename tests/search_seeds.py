@@ -97,3 +97,23 @@ def truth(docs: list[SearchDoc], query: str) -> set[str]:
         if all(t in title or t in body or any(t in tag for tag in tags) for t in terms):
             found.add(doc.id)
     return found
+
+
+def write_content(docs: list[SearchDoc], folder: Path) -> Path:
+    """The documents as content/articles/<id>.md files a real build reads."""
+    from archive.frontmatter import dump
+
+    articles = folder / "articles"
+    articles.mkdir(parents=True, exist_ok=True)
+    for doc in docs:
+        meta = {
+            "id": doc.id,
+            "title": doc.title,
+            "date": doc.date,
+            "kind": doc.kind,
+            "districts": list(doc.districts),
+            "programmes": list(doc.programmes),
+            "reporters": list(doc.people),
+        }
+        (articles / f"{doc.id}.md").write_text(dump(meta, doc.text + "\n"), encoding="utf-8")
+    return folder
