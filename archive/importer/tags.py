@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from archive.model import Taxonomy
@@ -37,6 +37,13 @@ _FUNCTION_CHARS = frozenset(
     "在于的和与及是到至对由向从将把被让给为以了等、全该本原新老即赴往去来回"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """A word list written as one space-separated string."""
+    return tuple(text.split())
+
+
 # A name ending in 区 followed by one of these is a word, not the district (中原区域).
 _AFTER_DISTRICT_WORD = frozenset("域块")
 # Short city names followed by these are roads or streets of Zhengzhou (南阳路).
@@ -57,48 +64,11 @@ _PLACE_SUFFIXES = (
 )
 _STEM_STOP = re.compile(r"[的在和与及是到至对由向从将把被让给为以了等各该本全这那其每个]")
 _STEM_WORDS = frozenset(
-    [
-        "城市",
-        "农村",
-        "乡村",
-        "城乡",
-        "老旧",
-        "熟人",
-        "和谐",
-        "文明",
-        "智慧",
-        "示范",
-        "美丽",
-        "贫困",
-        "先进",
-        "重点",
-        "试点",
-        "强村",
-        "社区",
-        "街道",
-        "乡镇",
-        "城镇",
-        "集镇",
-        "村镇",
-        "特色",
-        "所在",
-        "周边",
-        "辖区",
-        "附近",
-        "相关",
-        "全国",
-        "全省",
-        "全市",
-        "全区",
-        "各个",
-        "一个",
-        "驻村",
-        "回村",
-        "全村",
-        "本村",
-        "该村",
-        "邻村",
-    ]
+    _words(
+        "城市 农村 乡村 城乡 老旧 熟人 和谐 文明 智慧 示范 美丽 贫困 先进 重点 试点 强村 社区 "
+        "街道 乡镇 城镇 集镇 村镇 特色 所在 周边 辖区 附近 相关 全国 全省 全市 全区 各个 一个 "
+        "驻村 回村 全村 本村 该村 邻村"
+    )
 )
 _AFTER_VILLAGE_WORD = frozenset("民委干组级落务庄里子")
 
@@ -333,42 +303,47 @@ def _places(text: str, hits: list[_Hit], foreign: bool) -> list[str]:
 def _unknown_places(text: str, hits: list[_Hit]) -> list[str]:
     """X社区, X村, X街道, X镇, X乡, X办事处 not in the taxonomy, with a sure left edge."""
     covered = bytearray(len(text))
-    anchors: set[int] = set()
     for hit in hits:
         covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
-        if hit.name.kind in ("district", "place", "generic", "elsewhere"):
-            anchors.add(hit.end)
+    anchors = {h.end for h in hits if h.name.kind != "city"}
+    anchored: set[str] = set()
     counts: Counter[str] = Counter()
-    anchored: list[str] = []
     order: dict[str, int] = {}
+    for start, end in _unknown_place_spans(text, covered, anchors):
+        name = text[start:end]
+        if start in anchors:
+            anchored.add(name)
+        else:
+            counts[name] += 1
+        order.setdefault(name, start)
+    repeated = {name for name, n in counts.items() if n >= 2}
+    return sorted(anchored | repeated, key=order.__getitem__)
+
+
+def _unknown_place_spans(
+    text: str, covered: bytearray, anchors: set[int]
+) -> Iterator[tuple[int, int]]:
+    """Each suffix's longest stem that starts after a known name or a clean edge."""
     for suffix, shortest, longest in _PLACE_SUFFIXES:
         for match in re.finditer(suffix, text):
             end = match.end()
             if any(covered[match.start() : end]) or _not_a_place(text, suffix, end):
                 continue
-            for stem_len in range(longest, shortest - 1, -1):
-                start = match.start() - stem_len
-                name = text[start:end]
+            for start in range(match.start() - longest, match.start() - shortest + 1):
                 if (
                     start < 0
-                    or not _good_stem(text[start : match.start()])
                     or any(covered[start:end])
+                    or not _good_stem(text[start : match.start()])
                 ):
                     continue
-                if start in anchors:
-                    anchored.append(name)
-                elif (
-                    start == 0
-                    or not _HAN.match(text[start - 1])
-                    or _STEM_STOP.match(text[start - 1])
-                ):
-                    counts[name] += 1
-                else:
-                    continue
-                order.setdefault(name, start)
-                break
-    repeated = [name for name, n in counts.items() if n >= 2]
-    return sorted(set(anchored) | set(repeated), key=lambda n: order[n])
+                if start in anchors or _clean_edge(text, start):
+                    yield start, end
+                    break
+
+
+def _clean_edge(text: str, start: int) -> bool:
+    """Does a name start here for sure: at the start, after punctuation or a function word?"""
+    return start == 0 or not _HAN.match(text[start - 1]) or bool(_STEM_STOP.match(text[start - 1]))
 
 
 def _not_a_place(text: str, suffix: str, end: int) -> bool:
@@ -399,93 +374,21 @@ _NUMERALS = "一二两三四五六七八九十双百千万"
 _NUMBERED = re.compile(rf"^[{_NUMERALS}][^{_NUMERALS}\d]{{1,2}}[{_NUMERALS}零][^\d]{{1,3}}$")
 _FORMULA = re.compile(r"^[\u4e00-\u9fff]{2,5}\+[\u4e00-\u9fff]{2,5}$")
 # Names ending so are initiatives whatever surrounds them.
-_NAME_SUFFIXES = (
-    "行动",
-    "计划",
-    "工程",
-    "平台",
-    "品牌",
-    "机制",
-    "模式",
-    "大舞台",
-    "驿站",
-    "工作法",
-    "攻坚战",
-    "活动",
-    "云平台",
-    "服务港湾",
-    "加油站",
-    "长制",
-    "承诺制",
-    "负责制",
+_NAME_SUFFIXES = _words(
+    "行动 计划 工程 平台 品牌 机制 模式 大舞台 驿站 工作法 攻坚战 活动 云平台 服务港湾 加油站 "
+    "长制 承诺制 负责制"
 )
 # Names ending so are people, bodies or places, not initiatives.
-_NOT_NAME_SUFFIXES = (
-    "员",
-    "官",
-    "团",
-    "队",
-    "会",
-    "组",
-    "部",
-    "委",
-    "人",
-    "者",
-    "手",
-    "书记",
-    "中心",
-    "所",
-    "局",
-    "院",
-    "校",
-    "公司",
-    "室",
-    "区",
-    "县",
-    "市",
-    "省",
-    "街道",
-    "社区",
-    "村",
-    "镇",
-    "乡",
-    "路",
-    "企业",
-    "冠军",
+_NOT_NAME_SUFFIXES = _words(
+    "员 官 团 队 会 组 部 委 人 者 手 书记 中心 所 局 院 校 公司 室 区 县 市 省 街道 社区 村 镇 "
+    "乡 路 企业 冠军"
 )
 # Names ending so are never initiatives, whatever follows: companies, villages.
 _NEVER_SUFFIXES = ("企业", "公司", "社区", "村", "街道", "镇", "乡", "路")
 # Words right after a quote that make it an initiative: “郑好融”平台, “双轮驱动”工作领导小组.
-_AFTER_WORDS = (
-    "服务品牌",
-    "品牌",
-    "平台",
-    "小程序",
-    "APP",
-    "App",
-    "app",
-    "活动",
-    "行动",
-    "机制",
-    "模式",
-    "工作",
-    "工程",
-    "项目",
-    "体系",
-    "制度",
-    "改革",
-    "系统",
-    "实践",
-    "攻坚",
-    "专项",
-    "专班",
-    "计划",
-    "政策",
-    "服务模式",
-    "服务机制",
-    "体验活动",
-    "战略",
-    "工作法",
+_AFTER_WORDS = _words(
+    "服务品牌 品牌 平台 小程序 APP App app 活动 行动 机制 模式 工作 工程 项目 体系 制度 改革 "
+    "系统 实践 攻坚 专项 专班 计划 政策 服务模式 服务机制 体验活动 战略 工作法"
 )
 # Words a short window after the quote may end with: “政企码”入企扫码制度.
 _WINDOW_ENDS = ("制度", "机制", "模式", "平台", "品牌", "服务", "行动", "工程", "方案", "体系")
@@ -495,23 +398,8 @@ _HEAD = 10
 COMMON_NAME_FREQ = 50
 _PLACE_AFTER = "(社区|村|街道|镇|乡|路|街|区|县|市)"
 # Verbs that launch an initiative right before its quoted name: 开展“免申即享”.
-_LAUNCH_VERBS = (
-    "定为",
-    "开展",
-    "实施",
-    "推行",
-    "打造",
-    "启动",
-    "开通",
-    "组建",
-    "创建",
-    "探索",
-    "实行",
-    "开启",
-    "深化",
-    "上线",
-    "建成",
-    "推广",
+_LAUNCH_VERBS = _words(
+    "定为 开展 实施 推行 打造 启动 开通 组建 创建 探索 实行 开启 深化 上线 建成 推广"
 )
 _LIST_JOINERS = frozenset("和与及、")
 _LIST_SUFFIXES = ("街道", "镇", "乡")
