@@ -11,7 +11,7 @@ names outnumber its Zhengzhou names gets no district; a district mentioned in
 passing (far fewer times than the item's main one) is dropped.
 
 Programmes are the taxonomy's names and aliases in any quoting, plus new ones:
-quoted or 《》 names that read as initiatives (`_new_programmes` lists the
+quoted or 《》 names that read as initiatives (`_initiative` holds the
 rules: an initiative suffix, a trigger word after the quote, a numbered shape,
 a X+Y formula, a city brand, a launching verb before it, or a repeated name).
 Places are the streets, towns, communities and villages named, known ones by
@@ -138,6 +138,7 @@ class Tagger:
         return self._shared_suffixes(text, hits)
 
     def _hit_at(self, text: str, i: int, title_end: int, hits: list[_Hit]) -> _Hit | None:
+        """The longest admissible name starting at i."""
         for length in self.lengths.get(text[i], ()):
             name = self.names.get(text[i : i + length])
             if name is not None:
@@ -347,11 +348,13 @@ def _clean_edge(text: str, start: int) -> bool:
 
 
 def _not_a_place(text: str, suffix: str, end: int) -> bool:
+    """村民, 村委, 村干部: 村 starting a word is no village name's end."""
     after = text[end : end + 1]
     return suffix == "村" and after in _AFTER_VILLAGE_WORD
 
 
 def _good_stem(stem: str) -> bool:
+    """Could this be the name part of a place: Chinese, no function word, not generic?"""
     return (
         all(_HAN.match(ch) for ch in stem)
         and not _STEM_STOP.search(stem)
@@ -440,6 +443,7 @@ def find_programmes(
 
 
 def _known_programmes(plain: str, programmes: dict[str, str], keys: tuple[str, ...]) -> list[str]:
+    """The taxonomy's programmes named in the text (quotes, spaces and dots removed)."""
     found: dict[str, int] = {}
     taken = bytearray(len(plain))
     for key in keys:  # longest first, so a name inside a longer one is not counted twice
@@ -454,6 +458,7 @@ def _known_programmes(plain: str, programmes: dict[str, str], keys: tuple[str, .
 
 
 def _quotes(text: str) -> list[_Quote]:
+    """Every quoted or 《》 span with its inner text normalised."""
     quotes = []
     for match in _QUOTES.finditer(text):
         inner = re.sub(r"[‘’“”]", "", next(g for g in match.groups() if g is not None))
@@ -473,7 +478,7 @@ def _new_programmes(text: str, plain: str, word_freq: Callable[[str], int]) -> l
     found: list[str] = []
     for index, quote in enumerate(quotes):
         after = _after_window(text, quotes, index)
-        before = text[max(0, quote.start - 2) : quote.start]
+        before = text[max(0, quote.start - 6) : quote.start].rstrip()[-2:]
         name = _initiative(quote.text, after, before, plain, word_freq)
         if name:
             found.append(name)
@@ -485,6 +490,7 @@ def _new_programmes(text: str, plain: str, word_freq: Callable[[str], int]) -> l
 def _dotted_parts(
     name: str, after: str, before: str, plain: str, word_freq: Callable[[str], int]
 ) -> list[str]:
+    """The parts of a dotted quote that are initiatives on their own."""
     parts = name.split("·")
     found = []
     for index, part in enumerate(parts):
@@ -542,6 +548,7 @@ def _names_a_place(name: str, plain: str) -> bool:
 
 
 def _after_trigger(after: str) -> bool:
+    """Do the words after a quote say it is an initiative: 平台, 活动, …制度?"""
     if after.startswith("等"):
         after = after[1:]
     if after.startswith(_AFTER_WORDS) and not after.startswith(("服务队", "服务站")):
