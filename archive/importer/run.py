@@ -51,10 +51,13 @@ class Report:
 def run(args: argparse.Namespace) -> int:
     """`build.py import PAGE... [--content-dir DIR] [--date D]`: import and print a summary."""
     content_dir = Path(args.content_dir)
-    for page in args.pages:  # fail on an unreadable page before the slow tagger loads
-        decode_page(_read_bytes(Path(page)), page)
+    pages = [Path(page) for page in args.pages]
+    # Every page is read, decoded, split and dated before the slow tagger loads,
+    # so bad input fails at once.
+    prepared = prepare_pages(pages, args.date)
     tagger, slugs = make_tagging(content_dir)
-    report = import_pages(list(args.pages), content_dir, tagger, slugs, date=args.date)
+    results = tuple(tag_page(page, tagger) for page in prepared)
+    report = write_pages(results, content_dir, slugs)
     print(summary(report, quiet=getattr(args, "quiet", False)))
     return 0
 
@@ -73,21 +76,35 @@ def import_pages(
     pages: list[Path], content_dir: Path, tagger, slugs: dict[str, str], *, date: str | None
 ) -> Report:
     """Import raw pages into content_dir; nothing is written unless every page reads."""
-    fixed = check_date(date) if date else None
-    results = tuple(read_page(Path(page), tagger, fixed) for page in pages)
-    _check_duplicates(pages)
+    prepared = prepare_pages([Path(page) for page in pages], date)
+    results = tuple(tag_page(page, tagger) for page in prepared)
     return write_pages(results, content_dir, slugs)
 
 
-def _check_duplicates(pages: list[Path]) -> None:
-    names = [Path(page).name for page in pages]
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A page read, decoded, cut into items and dated: everything but the tags."""
+
+    path: Path
+    raw: bytes
+    text: str
+    items: tuple[Item, ...]
+    date: str
+    warnings: tuple[str, ...]
+
+
+def prepare_pages(pages: list[Path], date: str | None) -> tuple[Prepared, ...]:
+    """Read every page (and check --date) before anything slow or anything written."""
+    fixed = check_date(date) if date else None
+    names = [page.name for page in pages]
     for name in names:
         if names.count(name) > 1:
             raise ArchiveError(f"同名页面出现了两次（{name}），请改名后再导入")
+    return tuple(prepare_page(page, fixed) for page in pages)
 
 
-def read_page(path: Path, tagger, date: str | None) -> PageResult:
-    """One raw page -> its records (ids still empty), with warnings and proposals."""
+def prepare_page(path: Path, date: str | None) -> Prepared:
+    """One raw page -> its items and date; raises ArchiveError naming the page."""
     raw = _read_bytes(path)
     text = decode_page(raw, path)
     lines = clean_page(text)
@@ -96,21 +113,31 @@ def read_page(path: Path, tagger, date: str | None) -> PageResult:
         raise ArchiveError("页面里没有找到任何文章", path)
     warnings: list[str] = []
     page_date = date or _page_date(path, "\n".join(line.text for line in lines), warnings)
+    return Prepared(path, raw, text, items, page_date, tuple(warnings))
+
+
+def read_page(path: Path, tagger, date: str | None) -> PageResult:
+    """One raw page -> its records (ids still empty), with warnings and proposals."""
+    return tag_page(prepare_page(path, date), tagger)
+
+
+def tag_page(page: Prepared, tagger) -> PageResult:
+    """Name and tag a prepared page's items; check that no character was lost."""
+    name = page.path.name
     records, proposed = [], []
-    for number, item in enumerate(items, start=1):
-        record, new = _record(item, number, path.name, page_date, tagger)
+    for number, item in enumerate(page.items, start=1):
+        record, new = _record(item, number, name, page.date, tagger)
         records.append(record)
-        proposed.extend(name for name in new if name not in proposed)
-    names = [name for r in records for name in r.byline.names]
-    lost = coverage.lost_characters(text, (_carried(r) for r in records), names)
+        proposed.extend(found for found in new if found not in proposed)
+    warnings = list(page.warnings)
+    names = [person for r in records for person in r.byline.names]
+    lost = coverage.lost_characters(page.text, (_carried(r) for r in records), names)
     if lost:
-        warnings.append(
-            f"{path.name}：有 {sum(lost.values())} 个字没有进入任何文章：{''.join(lost)}"
-        )
+        warnings.append(f"{name}：有 {sum(lost.values())} 个字没有进入任何文章：{''.join(lost)}")
     return PageResult(
-        page=path.name,
-        page_sha256=emit.sha256(raw),
-        raw=raw,
+        page=name,
+        page_sha256=emit.sha256(page.raw),
+        raw=page.raw,
         records=tuple(records),
         proposed=tuple(proposed),
         warnings=tuple(warnings),
