@@ -152,11 +152,23 @@ def _delete(out_dir: Path, path: str) -> None:
         folder = folder.parent
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
-    """For every template, a digest of its source and of every template it pulls in."""
+def template_digests(
+    env: jinja2.Environment, parsed: dict[str, tuple[str | None, ...]] | None = None
+) -> dict[str, str]:
+    """For every template, a digest of its source and of every template it pulls in.
+
+    `parsed` remembers, by source text, the templates a source refers to, so a
+    rebuild does not parse unchanged templates again.
+    """
     sources = _sources(env)
     everything = _digest(*(f"{n}\0{s}" for n, s in sources.items()))
-    uses = {name: _referenced(env, source) for name, source in sources.items()}
+    parsed = {} if parsed is None else parsed
+    for source in sources.values():
+        if source not in parsed:
+            parsed[source] = _referenced(env, source)
+    for old in set(parsed) - set(sources.values()):
+        del parsed[old]  # an edited template's previous source
+    uses = {name: parsed[source] for name, source in sources.items()}
     digests: dict[str, str] = {}
     for name in sources:
         closure = _closure(name, uses)
@@ -232,12 +244,19 @@ def _function_marker(*parts: object) -> None:
     """Stands in for a function in fingerprints; never called."""
 
 
+_UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError)
+
+
 def fingerprint_bytes(value: object) -> bytes | None:
     """Bytes that are equal whenever two values render the same; None if not picklable."""
+    # Plain data (every page context) takes the C pickler; only values holding
+    # closures or lambdas need the slower one that pickles code and captured values.
+    with contextlib.suppress(*_UNPICKLABLE):
+        return pickle.dumps(value, protocol=5)
     buffer = io.BytesIO()
     try:
         _FingerprintPickler(buffer, protocol=5).dump(value)
-    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+    except _UNPICKLABLE:
         return None
     return buffer.getvalue()
 
@@ -269,6 +288,7 @@ class RenderMemo:
 
     pages: dict[str, tuple[str, OutputFile]] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)
+    parsed: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
 
@@ -281,7 +301,7 @@ class RenderMemo:
         output depends on (the common context, the base path of links in the
         Markdown); `env` is the environment render() uses.
         """
-        marks = Fingerprints.of(env, shared)
+        marks = Fingerprints.of(env, shared, self.parsed)
         if marks.templates != self.templates and env.cache is not None:
             # Jinja's own reload check compares mtimes, which can miss two saves
             # within one clock tick; the sources just read are the truth.
@@ -314,7 +334,12 @@ class Fingerprints:
     shared: str
 
     @classmethod
-    def of(cls, env: jinja2.Environment, shared: object) -> Fingerprints:
+    def of(
+        cls,
+        env: jinja2.Environment,
+        shared: object,
+        parsed: dict[str, tuple[str | None, ...]] | None = None,
+    ) -> Fingerprints:
         """Digest the templates, the environment's code and the shared data once per build."""
         # Filters and tests are code the pages run, often closures over settings.
         data = fingerprint_bytes(
@@ -325,7 +350,7 @@ class Fingerprints:
                 shared,
             )
         )
-        return cls(template_digests(env), _digest(data) if data is not None else "")
+        return cls(template_digests(env, parsed), _digest(data) if data is not None else "")
 
     def page(self, template: str, data: object) -> str:
         """Digest of a page's template closure, the shared digest and its data ('' = unknown)."""
