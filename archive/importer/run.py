@@ -258,8 +258,12 @@ _STATUS_LINES = {
     NEW: "新写入",
     UPDATED: "已更新",
     UNCHANGED: "未变化",
-    EDITED: "已跳过（文件被人工修改过，不覆盖）",
-    DELETED: "已跳过（文件已被删除，不重建）",
+    EDITED: "已跳过",
+    DELETED: "已跳过",
+}
+_SKIP_REASONS = {
+    EDITED: "文件被人工修改过，不覆盖",
+    DELETED: "文件已被删除，不重建",
 }
 
 
@@ -280,7 +284,7 @@ def summary(report: Report, *, quiet: bool = False) -> str:
     )
     for outcome in report.outcomes:
         if outcome.status in (EDITED, DELETED):
-            lines.append(f"跳过：{outcome.path}（{_STATUS_LINES[outcome.status]}）")
+            lines.append(f"跳过：{outcome.path}（{_SKIP_REASONS[outcome.status]}）")
     proposed = [name for page in report.pages for name in page.proposed]
     unique = list(dict.fromkeys(proposed))
     if unique:

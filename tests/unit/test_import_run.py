@@ -98,7 +98,7 @@ def test_reimport_creates_no_duplicate_and_skips_human_edits(tmp_path: Path) -> 
     after = {p.name: p.read_bytes() for p in (content / "articles").glob("*.md")}
     assert sorted(after) == sorted(before)
     assert "编辑补充的一段" in edited.read_text(encoding="utf-8")
-    assert f"跳过：{edited}（已跳过（文件被人工修改过，不覆盖））" in again.stdout
+    assert f"跳过：{edited}（文件被人工修改过，不覆盖）" in again.stdout
     assert "新写入 0，更新 0，未变化 3，跳过 1。" in again.stdout
     ledger = json.loads((content / "imports.json").read_text(encoding="utf-8"))
     assert len(ledger["pages"][SEEDS[1].name]["items"]) == 4
