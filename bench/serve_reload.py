@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Bench: one-article edit under `build.py serve` -> time until the open page shows it, and memory.
+
+    python3 bench/serve_reload.py                      # 1,000 and 10,000 articles
+    python3 bench/serve_reload.py --sizes 1000 --edits 5
+    python3 bench/serve_reload.py --hugo /path/to/hugo  # Hugo's `hugo server` rebuild, same run
+
+For each size: a copy of the gen_corpus.py corpus, `build.py serve` on a free
+port (its first build fills the per-article cache), Debian's Chromium on one
+article page. Each edit rewrites that article's title; the time runs from the
+moment the file is written to the moment the reloaded page shows the new
+title (what an editor waits for). Also printed: the server's own rebuild time
+and the serve process's resident memory after the edits (VmRSS) and at its
+peak (VmHWM). Target from the serve issue at 10,000 articles: visible in under
+300 ms, serve under 1 GB. Not a test: prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+GEN = (sys.executable, str(SHARED_BENCH / "gen_corpus.py"))
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTICLE = "a-000005"
+TARGET_MS = 300
+TARGET_MB = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One size: first build, edit-to-visible times, server rebuild times, memory."""
+
+    size: int
+    first_build_s: float
+    visible_ms: tuple[float, ...]
+    rebuild_ms: tuple[float, ...]
+    rss_mb: float
+    peak_mb: float
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def status(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__archive__/status", timeout=30) as r:
+        return json.load(r)
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a process in MB, from /proc."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def corpus(work: Path, size: int) -> Path:
+    """A fresh copy of the gen_corpus.py corpus of this size (generated once into work/)."""
+    source = work / f"ours-{size}"
+    if not (source / "content").is_dir():
+        subprocess.run(
+            [*GEN, "-n", str(size), "--out", str(source), "--format", "ours", "--force"],
+            check=True,
+            capture_output=True,
+        )
+    copy = Path(tempfile.mkdtemp(prefix=f"serve-{size}-", dir=work))
+    shutil.copytree(source / "content", copy / "content")
+    return copy
+
+
+def wait_until(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            sys.exit(f"serve_reload: timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def measure(work: Path, size: int, edits: int) -> Result:
+    """Start serve on a corpus copy, edit one article `edits` times, time each visible reload."""
+    from playwright.sync_api import sync_playwright
+
+    root = corpus(work, size)
+    port = free_port()
+    environment = {**os.environ, "ARCHIVE_CACHE_DIR": str(work / "cache")}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)]
+    command += ["--content-dir", str(root / "content"), "--out", str(root / "site"), "--quiet"]
+    log = (root / "serve.log").open("w")
+    started = time.monotonic()
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
+    try:
+        wait_until(lambda: _serving(port), 900, "the first build")
+        first = time.monotonic() - started
+        article = root / "content" / "articles" / f"{ARTICLE}.md"
+        visible, rebuilds = [], []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/articles/{ARTICLE}/")
+            wait_until(lambda: status(port)["browsers"] >= 1, 60, "the livereload socket")
+            for n in range(edits):
+                title = f"基准测试修改后的标题第{n + 1}次"
+                text = article.read_text(encoding="utf-8")
+                text = re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1)
+                before = status(port)["builds"]
+                began = time.monotonic()
+                article.write_text(text, encoding="utf-8")
+                page.wait_for_function(
+                    "t => document.querySelector('h1')?.textContent.trim() === t",
+                    arg=title,
+                    polling="raf",
+                    timeout=600_000,
+                )
+                visible.append((time.monotonic() - began) * 1000)
+                wait_until(lambda b=before: status(port)["builds"] > b, 60, "the status")
+                rebuilds.append(status(port)["last_seconds"] * 1000)
+                time.sleep(0.5)
+            browser.close()
+        rss, peak = memory_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
+        shutil.rmtree(root, ignore_errors=True)
+    return Result(size, first, tuple(visible), tuple(rebuilds), rss, peak)
+
+
+def _serving(port: int) -> bool:
+    try:
+        return status(port)["builds"] >= 1
+    except OSError:
+        return False
+
+
+def hugo_server(hugo: Path, work: Path, size: int, edits: int) -> str:
+    """The shared anchor script's `hugo server` rebuild line for the same size."""
+    site = work / f"hugo-{size}"
+    if not (site / "hugo.toml").is_file():
+        subprocess.run(
+            [*GEN, "-n", str(size), "--out", str(site), "--format", "hugo", "--force"],
+            check=True,
+            capture_output=True,
+        )
+    script = SHARED_BENCH / "hugo_rebuild.py"
+    done = subprocess.run(
+        [sys.executable, str(script), str(hugo), str(site), "--server", "--edits", str(edits)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+def table(results: list[Result], hugo_lines: dict[int, str]) -> str:
+    """A Markdown table with medians and the targets."""
+    lines = [
+        "| articles | first build s | edit→visible ms (min / median / max)"
+        " | server rebuild ms (median) | serve RSS MB | peak RSS MB"
+        " | hugo server (mode first min med max seen edits) |",
+        "|---:|---:|---|---:|---:|---:|---|",
+    ]
+    for r in results:
+        seen = f"{min(r.visible_ms):.0f} / {statistics.median(r.visible_ms):.0f} / "
+        seen += f"{max(r.visible_ms):.0f}"
+        lines.append(
+            f"| {r.size:,} | {r.first_build_s:.1f} | {seen} | {statistics.median(r.rebuild_ms):.0f}"
+            f" | {r.rss_mb:.0f} | {r.peak_mb:.0f} | {hugo_lines.get(r.size, 'not run')} |"
+        )
+    lines.append("")
+    for r in results:
+        med = statistics.median(r.visible_ms)
+        lines.append(
+            f"{r.size:,} articles: edit visible in {med:.0f} ms (target < {TARGET_MS} ms: "
+            f"{'met' if med < TARGET_MS else 'NOT met'}), serve peak {r.peak_mb:.0f} MB "
+            f"(target < {TARGET_MB} MB: {'met' if r.peak_mb < TARGET_MB else 'NOT met'})"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure every size and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--hugo", type=Path, help="hugo binary: also time `hugo server`")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(os.environ.get("TMPDIR", "/tmp")) / "initiative-archive-bench",
+    )
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = [measure(args.work, size, args.edits) for size in args.sizes]
+    hugo_lines = (
+        {size: hugo_server(args.hugo, args.work, size, args.edits) for size in args.sizes}
+        if args.hugo
+        else {}
+    )
+    print(table(results, hugo_lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
