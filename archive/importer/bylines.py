@@ -69,6 +69,8 @@ _COMPOUND_SURNAMES = (
     "独孤",
     "呼延",
 )
+# Ornaments papers print before a byline: □本报记者 张三.
+_BULLETS = "□■●◆▲◇○★☆◎"
 _PARENS = re.compile(r"^[(（\[【](.*)[)）\]】]$")
 # Every label and marker text a byline can drop from the page (for lost-character counts).
 LABEL_TEXTS: tuple[str, ...] = (
@@ -87,7 +89,7 @@ _LEAD_PARENS = re.compile(r"^[(（]([^()（）]{2,60})[)）]\s*")
 
 def parse_byline(text: str) -> Byline | None:
     """The byline `text` is, in full, or None when it is anything else."""
-    inner = text.strip()
+    inner = text.strip().strip(_BULLETS).strip()
     match = _PARENS.match(inner)
     if match:
         inner = match.group(1).strip()
@@ -97,10 +99,18 @@ def parse_byline(text: str) -> Byline | None:
     photo = _PHOTO_MARK.search(inner)
     if photo:
         inner = inner[: photo.start()]
-    people = _people(inner)
+    people = _people(inner) or (_credited(inner) if photo else None)
     if not people:
         return None
     return _byline(people, photo=photo is not None, text=text.strip())
+
+
+def _credited(text: str) -> list[tuple[str, str]] | None:
+    """`张三 李四 摄`: names without a label, each starting with a surname."""
+    names = [name for name in re.split(r"[\s、，,]+", text.strip()) if name]
+    if not names or not all(_NAME.match(n) and _has_surname(n) for n in names):
+        return None
+    return [("摄影", name) for name in names]
 
 
 def _people(text: str) -> list[tuple[str, str]] | None:
@@ -146,10 +156,13 @@ def _byline(people: list[tuple[str, str]], *, photo: bool, text: str) -> Byline:
 def split_trailing(text: str) -> tuple[str, Byline | None]:
     """A paragraph with a byline glued to its end -> (paragraph, byline)."""
     for match in re.finditer(_LABEL_RE, text):
-        head = text[: match.start()]
+        start = match.start()
+        while start and text[start - 1] in "（(" + _BULLETS:  # …发展。（记者 张三）
+            start -= 1
+        head = text[:start]
         if not _TERMINAL_END.search(head):
             continue
-        byline = parse_byline(text[match.start() :])
+        byline = parse_byline(text[start:])
         if byline is not None:
             return head.rstrip(), byline
     return text, None
@@ -166,7 +179,30 @@ def split_leading(text: str) -> tuple[str, Byline | None, bool]:
         byline = parse_byline(parens.group(1))
         if byline is not None:
             return rest[parens.end() :], byline, True
+    end = _spaced_byline_end(rest)
+    if end:
+        return rest[end:].lstrip(), parse_byline(rest[:end]), True
     return rest, None, True
+
+
+_WORD = re.compile(r"\S+")
+_BYLINE_WORD = re.compile(rf"^(?:{_LABEL_RE})+$|^(?:{_LABEL_RE})?[\u4e00-\u9fff·]{{2,9}}$|^报道$")
+
+
+def _spaced_byline_end(text: str) -> int:
+    """Where a spaced byline after 本报讯 ends (`记者 张三 通讯员 李四 近日，…`); 0 for none."""
+    end = 0
+    for word in _WORD.finditer(text):
+        token = word.group()
+        if not _BYLINE_WORD.match(token) or not (
+            token == "报道" or re.match(_LABEL_RE, token) or _has_surname(token)
+        ):
+            break
+        if parse_byline(text[: word.end()]) is not None:
+            end = word.end()
+    if not end or not text[end:].strip():
+        return 0
+    return end
 
 
 def is_photo_credit(byline: Byline) -> bool:

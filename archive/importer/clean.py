@@ -16,13 +16,14 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from archive.importer.bylines import parse_byline, split_trailing
+from archive.importer.bylines import parse_byline, split_leading, split_trailing
 from archive.importer.record import Line
 
 _HEADING_MARK = re.compile(r"^(#{1,6})\s+(.*)$")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200b\u202f\u205f]+")
 _TERMINAL = re.compile(r"(?:[。！？!?…；;]|[。！？!?…][”’」』）)\"'])$")
 _CLAUSE_PUNCT = re.compile(r"[，,、；;：:]")
+_ANY_PUNCT = re.compile(r"[，,。；;：:、！？!?]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _LOPSIDED = 2.5
 _PAIRS = (("“", "”"), ("（", "）"), ("(", ")"), ("《", "》"), ("「", "」"), ("‘", "’"))
@@ -56,7 +57,8 @@ def clean_page(text: str) -> tuple[Line, ...]:
     after_break = True
     for index, raw in enumerate(raws):
         nxt = raws[index + 1] if index + 1 < len(raws) else None
-        if groups and _joins(groups[-1][-1], raw, nxt, width, blank_paragraphs, after_break):
+        alone_after_break = after_break and bool(groups) and len(groups[-1]) == 1
+        if groups and _joins(groups[-1][-1], raw, nxt, width, blank_paragraphs, alone_after_break):
             groups[-1].append(raw)
             continue
         if groups:
@@ -140,6 +142,8 @@ def _joins(
 
 def _wrapped(raw: _Raw, width: float | None, after_break: bool) -> bool:
     """A line that stops mid-sentence because the column ended, not a headline."""
+    if after_break and not raw.dateline and not _ANY_PUNCT.search(raw.text):
+        return False  # alone right after a byline (or atop the page): a headline
     size = visual_width(raw.text)
     if size > LONG_LINE or (width is not None and size >= width - _WIDTH_SLACK):
         return True
@@ -207,14 +211,11 @@ def _logical(group: list[_Raw]) -> tuple[Line, ...]:
     return line, Line(text=byline.text, level=0, gap=0, source_line=last)
 
 
-_DATELINE_PARENS = re.compile(r"^(本报讯\s*[(（][^()（）]{2,60}[)）])(.*)$")
-
-
 def _squeeze(text: str, level: int) -> str:
     """Repair spacing; the spaces inside a 本报讯(记者 …) byline separate names, so stay."""
-    lead = _DATELINE_PARENS.match(text)
-    if lead and not level:
-        return lead.group(1) + squeeze_body(lead.group(2))
+    rest, byline, _ = split_leading(text) if not level else (text, None, False)
+    if byline is not None:
+        return f"本报讯({byline.text.strip('()（）')})" + squeeze_body(rest)
     return squeeze_headline(text) if is_headline_like(text, level) else squeeze_body(text)
 
 

@@ -123,3 +123,35 @@ def test_seed_002_section_headings_and_captions_stay_alone() -> None:
     assert any(
         line.startswith("“政企码”规范执法服务。建立实行“政企码”扫码入企制度") for line in lines
     )
+
+
+WRAPPED_PAGE = """本报讯 近日，二七区人社局人才
+政策宣讲帮帮团来到大学生开放
+日活动现场，积极发挥引才、育
+才、留才作用，为即将来郑留郑
+
+的应届毕业生宣讲人才政策。
+记者 景静
+
+社区治理添新活力
+
+饮马池社区积极组建办事格，将
+群众参与作为社区治理的核心要
+素，开启基层治理新模式。
+"""
+
+
+def test_wrapped_page_headline_after_byline_stays_a_headline() -> None:
+    assert _texts(WRAPPED_PAGE) == [
+        "本报讯近日，二七区人社局人才政策宣讲帮帮团来到大学生开放日活动现场，积极发挥引才、"
+        "育才、留才作用，为即将来郑留郑的应届毕业生宣讲人才政策。",
+        "记者 景静",
+        "社区治理添新活力",
+        "饮马池社区积极组建办事格，将群众参与作为社区治理的核心要素，开启基层治理新模式。",
+    ]
+
+
+def test_spaced_dateline_byline_keeps_its_spaces() -> None:
+    assert _texts("本报讯 记者 张三 通讯员 李四 近日，二七区\n开展活动。") == [
+        "本报讯(记者 张三 通讯员 李四)近日，二七区开展活动。"
+    ]
