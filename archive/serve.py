@@ -31,6 +31,7 @@ import time
 import traceback
 import webbrowser
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -366,6 +367,7 @@ class Loop:
     hub: Hub
     watcher: InotifyWatcher | ChangeWatcher
     report: Callable[[Outcome, tuple[str, ...]], None]
+    builder: ThreadPoolExecutor
     scheduled: bool = False
 
     def attach(self, loop: ioloop.IOLoop) -> None:
@@ -403,7 +405,7 @@ class Loop:
             return
         changes = self.preview.start()
         loop = ioloop.IOLoop.current()
-        future = loop.run_in_executor(None, self.preview.run_build)
+        future = loop.run_in_executor(self.builder, self.preview.run_build)
         loop.add_future(future, lambda done: self._built(done.result(), changes))
 
     def _built(self, outcome: Outcome, changes: tuple[str, ...]) -> None:
@@ -491,13 +493,16 @@ def run(args: argparse.Namespace) -> int:
     preview = Preview(site_build(args, base_url), Debouncer(QUIET_SECONDS))
     report = _say(args.quiet)
     print("正在构建……", flush=True)
-    report(preview.rebuild_now(), ())
+    # Every build runs on this one thread: builds on changing threads made glibc
+    # keep one malloc arena per thread, and the server's memory grew with each.
+    builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="build")
+    report(builder.submit(preview.rebuild_now).result(), ())
     hub = Hub()
     site = Site(config.output_dir, urlsplit(base_url).path, live_script(args.port), preview)
     server = httpserver.HTTPServer(make_app(site, hub))
     server.add_sockets(sockets)
     watcher = make_watcher(watched_paths(config, Path(args.config)), (config.output_dir,))
-    Loop(preview, hub, watcher, report).attach(ioloop.IOLoop.current())
+    Loop(preview, hub, watcher, report, builder).attach(ioloop.IOLoop.current())
     print(f"预览地址：{base_url}（按 Ctrl+C 停止）", flush=True)
     if args.open:
         threading.Timer(0.5, webbrowser.open, (base_url,)).start()
