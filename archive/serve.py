@@ -457,8 +457,17 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
 
 
 def watched_paths(config: SiteConfig, config_file: Path) -> tuple[Path, ...]:
-    """What a preview watches: content (articles, taxonomy), templates (with static), site.toml."""
-    roots = (config.content_dir, config.templates_dir, config_file.resolve())
+    """What a preview watches: content (articles, taxonomy), templates (with static), site.toml.
+
+    A content folder without taxonomy files is built with the project's own
+    (pipeline.taxonomy_dir), so those are watched then.
+    """
+    from archive.pipeline import taxonomy_dir
+
+    roots = [config.content_dir, config.templates_dir, config_file.resolve()]
+    taxonomy = taxonomy_dir(config).resolve()
+    if not taxonomy.is_relative_to(config.content_dir.resolve()):
+        roots.append(taxonomy)
     return tuple(r for r in roots if r.exists())
 
 

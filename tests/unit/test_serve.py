@@ -28,6 +28,7 @@ from archive.serve import (
     make_app,
     preview_base_url,
     resolve_request,
+    watched_paths,
 )
 from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher
 
@@ -371,3 +372,36 @@ def test_sync_tree_writes_only_changed_bytes_and_deletes_the_rest(tmp_path: Path
     ]
     assert not (out / "static").exists()
     shutil.rmtree(out)
+
+
+def test_a_content_folder_without_taxonomy_watches_the_projects(tmp_path: Path) -> None:
+    from archive.config import load_config
+
+    (tmp_path / "content" / "articles").mkdir(parents=True)
+    repo = Path(__file__).resolve().parents[2]
+    config = load_config(repo / "site.toml", content_dir=tmp_path / "content")
+    roots = watched_paths(config, repo / "site.toml")
+    assert roots == (
+        tmp_path / "content",
+        repo / "templates",
+        repo / "site.toml",
+        repo / "content" / "taxonomy",
+    )
+    (tmp_path / "content" / "taxonomy").mkdir()
+    assert watched_paths(config, repo / "site.toml") == roots[:3]
+
+
+def test_a_first_build_that_fails_still_serves_the_error(tmp_path: Path) -> None:
+    build = CountingBuild()
+    build.fail = ArchiveError("缺少必填字段 title", "content/articles/a-9.md", 2)
+    preview = Preview(build, Debouncer(QUIET))
+    preview.rebuild_now()
+    server = Server(Site(tmp_path / "never-built", "/", live_script(35729), preview))
+    try:
+        status, _, body = server.get("/")
+        text = body.decode()
+        assert status == 404
+        assert "构建失败" in text and "content/articles/a-9.md:2: 缺少必填字段 title" in text
+        assert "/livereload.js" in text  # so the fix reloads it
+    finally:
+        server.stop()
