@@ -231,6 +231,8 @@ def test_import_with_a_broken_taxonomy_stops_with_one_line(tmp_path: Path) -> No
             str(page),
             "--content-dir",
             str(tmp_path),
+            "--date",
+            "2024",
         ],
         capture_output=True,
         text=True,
