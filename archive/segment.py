@@ -5,8 +5,10 @@ district, street, community, programme name and alias added as a user word,
 so "二七帮·易企办" or "饮马池社区" stay whole. The caller keeps the object for
 the whole process: jieba's dictionary load is paid once. Its cache file lives
 in the user cache directory ($XDG_CACHE_HOME or ~/.cache, then
-initiative-archive/), never in the repository or /tmp, keyed by jieba's own
-dictionary hash, so concurrent processes and upgrades are safe.
+initiative-archive/), never in the repository or /tmp. jieba writes it
+atomically and rebuilds it when its dictionary file is newer, so concurrent
+processes and upgrades are safe; taxonomy words are added after the load and
+never enter the cache.
 """
 
 from __future__ import annotations
