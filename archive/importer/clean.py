@@ -23,7 +23,6 @@ _HEADING_MARK = re.compile(r"^(#{1,6})\s+(.*)$")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200b\u202f\u205f]+")
 _TERMINAL = re.compile(r"(?:[。！？!?…；;]|[。！？!?…][”’」』）)\"'])$")
 _CLAUSE_PUNCT = re.compile(r"[，,、；;：:]")
-_ANY_PUNCT = re.compile(r"[，,。；;：:、！？!?]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _LOPSIDED = 2.5
 _PAIRS = (("“", "”"), ("（", "）"), ("(", ")"), ("《", "》"), ("「", "」"), ("‘", "’"))
@@ -142,9 +141,14 @@ def _joins(
 
 def _wrapped(raw: _Raw, width: float | None, after_break: bool) -> bool:
     """A line that stops mid-sentence because the column ended, not a headline."""
-    if after_break and not raw.dateline and not _ANY_PUNCT.search(raw.text):
-        return False  # alone right after a byline (or atop the page): a headline
     size = visual_width(raw.text)
+    if (
+        after_break
+        and size <= LONG_LINE
+        and not raw.dateline
+        and not _SENTENCE_END.search(raw.text)
+    ):
+        return _unclosed(raw.text)  # alone after a byline (or atop the page): a headline
     if size > LONG_LINE or (width is not None and size >= width - _WIDTH_SLACK):
         return True
     if _SENTENCE_END.search(raw.text) or _unclosed(raw.text):

@@ -14,6 +14,7 @@ The page's own structure decides, never its wording:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from archive.importer.bylines import is_photo_credit, parse_byline, split_leading
@@ -22,6 +23,8 @@ from archive.importer.record import CAPTION, HEADING, PARAGRAPH, Block, Byline, 
 
 ARTICLE, PHOTO = "article", "photo"
 _SECTION_LEVEL = 3
+# The ornament a section heading may start with: not part of its words.
+_ORNAMENT = re.compile(r"^[■●◆▲□◇○★☆◎►▶]\s*")
 
 
 @dataclass(slots=True)
@@ -70,9 +73,20 @@ def split_page(lines: tuple[Line, ...]) -> tuple[Item, ...]:
 
 
 def _starts_item(current: _Open | None, pending: list[Line], dateline: bool) -> bool:
-    if current is None or dateline or (current.header_byline and pending):
+    if current is None or dateline or any(0 < p.level < _SECTION_LEVEL for p in pending):
         return True
-    return any(0 < line.level < _SECTION_LEVEL for line in pending)
+    # Signed at its top, an article ends where a new headline starts, unless
+    # the line is marked as a section heading (■ 多方参与共治理, 一、…, （一）…).
+    return current.header_byline and bool(pending) and not all(_section_mark(p) for p in pending)
+
+
+_SECTION_MARK = re.compile(
+    r"^(?:[■●◆▲□◇○★☆◎►▶]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])"
+)
+
+
+def _section_mark(line: Line) -> bool:
+    return line.level >= _SECTION_LEVEL or bool(_SECTION_MARK.match(line.text))
 
 
 def _paragraph(done: list[Item], current: _Open | None, pending: list[Line], line: Line) -> _Open:
@@ -98,7 +112,8 @@ def _inner_heads(pending: list[Line]) -> list[Block]:
     for index, line in enumerate(pending):
         last = index == len(pending) - 1
         kind = HEADING if last or line.level >= _SECTION_LEVEL else CAPTION
-        blocks.append(Block(kind, line.text))
+        text = _ORNAMENT.sub("", line.text) if kind == HEADING else line.text
+        blocks.append(Block(kind, text or line.text))
     return blocks
 
 

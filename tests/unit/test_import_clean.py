@@ -155,3 +155,14 @@ def test_spaced_dateline_byline_keeps_its_spaces() -> None:
     assert _texts("本报讯 记者 张三 通讯员 李四 近日，二七区\n开展活动。") == [
         "本报讯(记者 张三 通讯员 李四)近日，二七区开展活动。"
     ]
+
+
+def test_wrapped_page_headline_with_colon_after_byline() -> None:
+    page = (
+        "各救援队伍迅速集结，开展人员转\n移、物资调运等科目，检验了各部\n门的协同作战能力。\n"
+        "记者 王磊\n\n登封市：小杂粮做成大产业\n\n近年来，登封市大力发展特色种\n植，打造区域品牌，带动农户增\n收。\n"
+    )
+    assert _texts(page)[2:] == [
+        "登封市：小杂粮做成大产业",
+        "近年来，登封市大力发展特色种植，打造区域品牌，带动农户增收。",
+    ]

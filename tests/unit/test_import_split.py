@@ -96,6 +96,11 @@ def test_seed_004_headline_subtitle_and_photo_items() -> None:
             "标题甲\n本报记者 张三 报道\n\n正文一段。\n\n标题乙\n\n本报记者 李四\n\n正文乙。\n",
             ["article"] * 2,
         ),
+        # signed at its top, an article keeps its marked section headings
+        (
+            "标题\n\n本报记者 王红 文/图\n\n第一段。\n\n■ 小标题\n\n第二段。\n\n新标题\n\n正文。\n",
+            ["article"] * 2,
+        ),
         # three 本报讯 datelines, three articles, no headlines
         ("本报讯 一。\n记者 甲乙\n\n本报讯 二。\n\n本报讯 三。\n", ["article"] * 3),
     ],
