@@ -160,7 +160,8 @@ def test_spaced_dateline_byline_keeps_its_spaces() -> None:
 def test_wrapped_page_headline_with_colon_after_byline() -> None:
     page = (
         "各救援队伍迅速集结，开展人员转\n移、物资调运等科目，检验了各部\n门的协同作战能力。\n"
-        "记者 王磊\n\n登封市：小杂粮做成大产业\n\n近年来，登封市大力发展特色种\n植，打造区域品牌，带动农户增\n收。\n"
+        "记者 王磊\n\n登封市：小杂粮做成大产业\n\n"
+        "近年来，登封市大力发展特色种\n植，打造区域品牌，带动农户增\n收。\n"
     )
     assert _texts(page)[2:] == [
         "登封市：小杂粮做成大产业",
