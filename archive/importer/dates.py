@@ -41,8 +41,25 @@ def check_date(value: str) -> str:
     return value
 
 
+# A page header line that is nothing but a date: 2024年6月7日 星期五.
+_PRINTED = re.compile(
+    r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:星期.|周.)?\s*$", re.M
+)
+
+
+def is_date_line(text: str) -> bool:
+    """A line that only prints a date (a page header), not a headline."""
+    return bool(_PRINTED.match(text))
+
+
 def infer_date(text: str) -> DateGuess:
-    """The latest year the text places the page in, or None when it names no year."""
+    """The page's printed date (a line of its own), else the latest year the text supports."""
+    printed = _PRINTED.search(text)
+    if printed:
+        year, month, day = (int(group) for group in printed.groups())
+        value = f"{year:04d}-{month:02d}-{day:02d}"
+        if DATE_PATTERN.match(value):
+            return DateGuess(value, "页面印有日期")
     lower: list[int] = []
     planned: list[int] = []
     for sentence in _SENTENCE.findall(text):

@@ -155,7 +155,7 @@ def _page_date(path: Path, text: str, warnings: list[str]) -> str:
     guess = infer_date(text)
     if guess.date is None:
         raise ArchiveError("无法从正文推断年份（正文没有提到年份），请用 --date 指定", path)
-    if guess.reason != "正文提到的年份":
+    if guess.reason not in ("正文提到的年份", "页面印有日期"):
         warnings.append(f"{path.name}：日期 {guess.date}（{guess.reason}），请核对或用 --date 指定")
     return guess.date
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from archive.importer.dates import is_date_line
 from archive.importer.record import PARAGRAPH, Headline, Item
 
 TITLE_MAX = 30
@@ -32,7 +33,7 @@ def choose_headline(item: Item) -> Headline:
     """The item's title, kicker and subtitle; a generated title when none is printed."""
     if not item.headings:
         return Headline(title=generate_title(item), generated=True)
-    main = _main_index(item.heading_levels)
+    main = _main_index(item.heading_levels, item.headings)
     return Headline(
         title=item.headings[main],
         kicker=" ".join(item.headings[:main]),
@@ -40,14 +41,14 @@ def choose_headline(item: Item) -> Headline:
     )
 
 
-def _main_index(levels: tuple[int, ...]) -> int:
+def _main_index(levels: tuple[int, ...], headings: tuple[str, ...]) -> int:
     if _MAIN_LEVEL in levels:
         return levels.index(_MAIN_LEVEL)
     marked = [index for index, level in enumerate(levels) if level]
     if marked:
         deepest = max(levels[i] for i in marked)
         return max(i for i in marked if levels[i] == deepest)
-    return 0
+    return next((i for i, text in enumerate(headings) if not is_date_line(text)), 0)
 
 
 def generate_title(item: Item) -> str:

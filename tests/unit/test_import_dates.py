@@ -19,6 +19,9 @@ from archive.importer.dates import check_date, infer_date
         ("力争2024年底550个事项“免证可办”。", "2024"),
         ("2023年营业收入400万元。力争到2025年突破1000万元。", "2023"),
         ("今年以来，社区开展活动30余场。", None),
+        # a page header printing only a date gives the day; a date inside a sentence only the year
+        ("2024年6月7日 星期五\n\n本报讯 2023年度考核结果公布。", "2024-06-07"),
+        ("2024年6月7日，二七区举行活动。", "2024"),
         ("20世纪八九十年代，乡镇企业多。", None),
     ],
 )
