@@ -31,7 +31,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -50,6 +50,9 @@ class Cache:
 
     directory: Path
     enabled: bool = True
+    # A long-running process (serve) keeps the verified payloads of its last
+    # batch per kind here, so a rebuild does not read every entry again.
+    memory: dict[str, dict[str, bytes]] | None = field(default=None, compare=False, repr=False)
 
     def get_or_compute(
         self, kind: str, version: str, text: str, compute: Callable[[str], Json]
@@ -180,8 +183,10 @@ def cached_batch(
 ) -> list[Json]:
     """The result for every text; compute(indices) fills all misses in one call (workers pay)."""
     keys = [entry_key(kind, version, text) for text in texts]
+    held = cache.memory.get(kind, {}) if cache.memory is not None and cache.enabled else {}
     found: list[bytes | None] = [
-        read_entry(cache.path_for(kind, key), key) if cache.enabled else None for key in keys
+        held.get(key) or read_entry(cache.path_for(kind, key), key) if cache.enabled else None
+        for key in keys
     ]
     missing = [i for i, payload in enumerate(found) if payload is None]
     if missing:
@@ -189,7 +194,10 @@ def cached_batch(
             found[i] = encode(value)
             if cache.enabled:
                 write_entry(cache.path_for(kind, keys[i]), keys[i], found[i])
-    return [json.loads(payload) for payload in found if payload is not None]
+    payloads = [payload for payload in found if payload is not None]
+    if cache.memory is not None and cache.enabled:
+        cache.memory[kind] = dict(zip(keys, payloads, strict=True))  # this batch's only
+    return [json.loads(payload) for payload in payloads]
 
 
 def analysis_version(taxonomy: Taxonomy) -> str:

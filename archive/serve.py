@@ -19,6 +19,7 @@ through symlinks that point outside the root.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import html
 import json
 import mimetypes
@@ -435,6 +436,7 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
     state = incremental.OutputState()
     memo = incremental.RenderMemo()
     shown: set[str] = set()
+    held: dict[str, dict[str, bytes]] = {}  # per-article results of the last build, verified
     preview_args = argparse.Namespace(**{**vars(args), "base_url": base_url})
 
     def warn(message: str) -> None:
@@ -444,7 +446,9 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
 
     def build() -> str:
         config = pipeline.config_from_args(preview_args)
-        store = default_cache(config.root, enabled=not args.no_cache)
+        store = dataclasses.replace(
+            default_cache(config.root, enabled=not args.no_cache), memory=held
+        )
         jobs = os.cpu_count() or 1
         files = pipeline.build_site(config, jobs=jobs, warn=warn, cache=store, memo=memo)
         report = incremental.sync_tree(config.output_dir, files, state)

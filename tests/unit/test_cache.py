@@ -250,3 +250,25 @@ def test_cached_builds_equal_a_clean_build_even_from_a_damaged_cache(tmp_path: P
         assert tree(tmp_path / name) == clean, name
     after = entries(cache_dir)
     assert sorted(p for p in after if after[p] != filled[p]) == damaged[:4]
+
+
+def test_memory_layer_skips_the_disk_and_keeps_only_the_last_batch(tmp_path: Path) -> None:
+    from archive.cache import cached_batch
+
+    held: dict[str, dict[str, bytes]] = {}
+    store = Cache(tmp_path, memory=held)
+    compute = Counter()
+
+    def fill(indices: list[int]) -> list[object]:
+        return [compute(texts[i]) for i in indices]
+
+    texts = ["甲", "乙", "丙"]
+    first = cached_batch(store, "k", "v1", texts, fill)
+    assert compute.calls == 3 and len(held["k"]) == 3
+    for entry in [p for p in tmp_path.rglob("*") if p.is_file()]:
+        corrupt_flip_a_byte(entry)  # the disk is not read again while memory holds them
+    assert cached_batch(store, "k", "v1", texts, fill) == first
+    assert compute.calls == 3
+    texts = ["甲", "丁"]
+    cached_batch(store, "k", "v1", texts, fill)
+    assert compute.calls == 4 and len(held["k"]) == 2
