@@ -229,10 +229,7 @@ class Contexts:
         if kind == "place":
             context["groups"] = self._place_groups()
         else:
-            items = [
-                {**self.link(t), "count": len(t.article_ids), "level": "", "nested": False}
-                for t in self.terms(kind)
-            ]
+            items = [{**self.link(t), "count": len(t.article_ids)} for t in self.terms(kind)]
             context["groups"] = [{"heading": "", "href": "", "entries": items}]
         return context
 
@@ -240,21 +237,30 @@ class Contexts:
         groups = []
         for district, facts in zip(self.site.districts, self.site.district_facts, strict=True):
             if facts.places:
-                items = [self._place_item(slug) for slug in facts.places]
+                items = self._place_tree(facts.places)
                 href = self.link(district)["href"]
                 groups.append({"heading": district.name, "href": href, "entries": items})
-        loose = [self._place_item(t.slug) for t in self.site.places if not t.district]
+        loose = self._place_tree(tuple(t.slug for t in self.site.places if not t.district))
         if loose:
             groups.append({"heading": "未标明区县", "href": "", "entries": loose})
         return groups
+
+    def _place_tree(self, slugs: tuple[str, ...]) -> list[dict]:
+        """Top-level places (街道/乡镇 or unplaced), each with the places under it."""
+        tops = [self._place_item(s) for s in slugs if not self.term_of[("place", s)].parent]
+        for top in tops:
+            top["children"] = [
+                self._place_item(s) for s in self.children.get(top["slug"], []) if s in slugs
+            ]
+        return tops
 
     def _place_item(self, slug: str) -> dict:
         place = self.term_of[("place", slug)]
         return {
             **self.link(place),
+            "slug": place.slug,
             "count": len(place.article_ids),
             "level": place.level,
-            "nested": bool(place.parent),
         }
 
     def term_page(self, kind: str, position: int) -> dict:
@@ -287,7 +293,7 @@ class Contexts:
         return {
             "feed": urls.href(self.base, urls.term_feed("district", term.slug)),
             "programmes": self._counted("programme", facts.programmes),
-            "places": [self._place_item(slug) for slug in facts.places],
+            "places": self._place_tree(facts.places),
             "years": [
                 {"year": year, "articles": [self.cards[i] for i in ids]}
                 for year, ids in facts.years

@@ -6,7 +6,7 @@
   "use strict";
   var base = document.documentElement.getAttribute("data-base") || "/";
   var DIR = base + "search/";
-  var K1 = 1.2, B = 0.75, TITLE_BOOST = 2, TAG_BOOST = 5, WORD_BOOST = 1;
+  var K1 = 1.2, B = 0.75, TITLE_BOOST = 3, TAG_BOOST = 6, WORD_BOOST = 1;
   var PAGE = 10, DEBOUNCE_MS = 120, SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 110;
   var FACETS = ["district", "programme", "year", "kind"];
   var FACET_LABELS = { district: "区县", programme: "举措", year: "年份", kind: "类型" };
@@ -70,8 +70,10 @@
       metaPromise = load("meta.bin").then(function (bytes) {
         var framed = unframe(bytes), h = framed.header;
         var v = varints(framed.body, 0, framed.body.length), at = 0, docs = [];
+        h.starts = [0];
         for (var n = 0; n < h.count; n++) {
-          var doc = { year: [v[at]], kind: [v[at + 1]], bucket: v[at + 2] };
+          var doc = { year: [v[at]], kind: [v[at + 1]], length: v[at + 2] };
+          h.starts.push(h.starts[n] + doc.length);
           at += 3;
           doc.district = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at];
           doc.programme = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at];
@@ -92,9 +94,10 @@
   }
   function parsedShard(name) {
     return load(name).then(function (bytes) {
-      var framed = unframe(bytes), entries = {};
+      var framed = unframe(bytes), entries = {}, offset = 0;
       framed.header.forEach(function (e) {
-        (entries[e[0]] = entries[e[0]] || []).push({ offset: e[1], length: e[2], ndocs: e[3], base: e[4] });
+        (entries[e[0]] = entries[e[0]] || []).push({ offset: offset, length: e[1], count: e[2], base: e[3] || 0 });
+        offset += e[1];
       });
       return { entries: entries, body: framed.body };
     });
@@ -106,18 +109,19 @@
         var out = [];
         shards.forEach(function (shard) {
           (shard.entries[key] || []).forEach(function (e) {
-            out.push({ body: shard.body, start: e.offset, end: e.offset + e.length, ndocs: e.ndocs, base: e.base });
+            out.push({ body: shard.body, start: e.offset, end: e.offset + e.length, base: e.base });
           });
         });
         return out;
       });
   }
-  function documents(h, key) {
+  // A sorted key's values: documents of a character, positions of a bigram.
+  function values(h, key) {
     return parts(h, key).then(function (ps) {
       var out = [];
       ps.forEach(function (p) {
-        var doc = p.base;
-        varints(p.body, p.start, p.end).forEach(function (d) { doc += d; out.push(doc); });
+        var value = p.base;
+        varints(p.body, p.start, p.end).forEach(function (d) { value += d; out.push(value); });
       });
       return out;
     });
@@ -128,22 +132,6 @@
       ps.forEach(function (p) {
         var v = varints(p.body, p.start, p.end), doc = p.base;
         for (var i = 0; i < v.length; i += 2) { doc += v[i]; out.set(doc, v[i + 1]); }
-      });
-      return out;
-    });
-  }
-  function positions(h, key) {
-    return parts(h, key).then(function (ps) {
-      var out = new Map();
-      ps.forEach(function (p) {
-        var v = varints(p.body, p.start, p.end), at = 0, doc = p.base;
-        for (var n = 0; n < p.ndocs; n++) {
-          doc += v[at];
-          var count = v[at + 1], pos = 0, found = [];
-          at += 2;
-          for (var i = 0; i < count; i++) { pos += v[at++]; found.push(pos); }
-          out.set(doc, found);
-        }
       });
       return out;
     });
@@ -164,7 +152,7 @@
   function match(h, term) {
     var chars = Array.from(term);
     if (chars.length === 1) {
-      return documents(h, "c" + term).then(function (docs) {
+      return values(h, "c" + term).then(function (docs) {
         var hits = new Map();
         docs.forEach(function (d) { hits.set(d, { title: 0, tags: 0, body: 1 }); });
         return hits;
@@ -173,35 +161,39 @@
     var offsets = cover(h, chars);
     if (!offsets) { return Promise.resolve(new Map()); }
     return Promise.all(offsets.map(function (off) {
-      return positions(h, "b" + chars[off] + chars[off + 1]).then(function (p) { return { off: off, postings: p }; });
+      return values(h, "b" + chars[off] + chars[off + 1]).then(function (p) { return { off: off, positions: p }; });
     })).then(function (lists) {
-      lists.sort(function (a, b) { return a.postings.size - b.postings.size; });
-      var hits = new Map(), first = lists[0];
-      Array.from(first.postings.keys()).sort(function (a, b) { return a - b; }).forEach(function (doc) {
-        var starts = new Set(first.postings.get(doc).map(function (p) { return p - first.off; }));
-        for (var k = 1; k < lists.length && starts.size; k++) {
-          var next = new Set();
-          (lists[k].postings.get(doc) || []).forEach(function (p) {
-            if (starts.has(p - lists[k].off)) { next.add(p - lists[k].off); }
-          });
-          starts = next;
-        }
-        if (starts.size) { hits.set(doc, byField(h, starts)); }
-      });
-      return hits;
+      lists.sort(function (a, b) { return a.positions.length - b.positions.length; });
+      var starts = lists[0].positions.map(function (p) { return p - lists[0].off; });
+      for (var k = 1; k < lists.length && starts.length; k++) {
+        starts = intersect(starts, lists[k].positions, lists[k].off);
+      }
+      return byDoc(h, starts);
     });
   }
-  function byField(h, starts) {
-    var hit = { title: 0, tags: 0, body: 0 };
+  // Sorted starts that also occur in sorted `positions` shifted back by `off`.
+  function intersect(starts, positions, off) {
+    var out = [], j = 0;
+    for (var i = 0; i < starts.length; i++) {
+      while (j < positions.length && positions[j] - off < starts[i]) { j++; }
+      if (j < positions.length && positions[j] - off === starts[i]) { out.push(starts[i]); }
+    }
+    return out;
+  }
+  function byDoc(h, starts) {
+    var hits = new Map(), doc = 0;
     starts.forEach(function (p) {
-      if (p < h.tag_base) { hit.title++; } else if (p < h.body_base) { hit.tags++; } else { hit.body++; }
+      while (h.starts[doc + 1] <= p) { doc++; }
+      var at = p - h.starts[doc], hit = hits.get(doc);
+      if (!hit) { hit = { title: 0, tags: 0, body: 0 }; hits.set(doc, hit); }
+      if (at < h.tag_base) { hit.title++; } else if (at < h.body_base) { hit.tags++; } else { hit.body++; }
     });
-    return hit;
+    return hits;
   }
   function idf(h, df) { return Math.log(1 + (h.count - df + 0.5) / (df + 0.5)); }
   function score(h, doc, hit, df, word, wordDf) {
     var i = idf(h, df);
-    var norm = 1 - B + B * Math.pow(2, h.docs[doc].bucket / 8) / h.avg_length;
+    var norm = 1 - B + B * (h.docs[doc].length - h.body_base - 1) / Math.max(h.avg_length, 1);
     var s = i * hit.body * (K1 + 1) / (hit.body + K1 * norm);
     if (hit.title) { s += TITLE_BOOST * i; }
     if (hit.tags) { s += TAG_BOOST * i; }
