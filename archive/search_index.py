@@ -3,20 +3,23 @@
 The browser cannot run jieba, so exactness comes from character n-grams and
 ranking from jieba words where they are cheap (titles, a short lead, tags):
 
-* every character bigram of every document, with its positions (key "b"+bigram):
-  a typed phrase of n >= 2 characters matches exactly where a set of bigrams
-  covering all n characters occurs at the right offsets, so recall and
-  precision against substring truth are both 1;
-* every character with its per-document count (key "c"+char): one-character queries;
-* jieba search-mode words of the title and a bounded lead, plus the tags as whole
-  words, with small weights (key "w"+word): a ranking boost, never a filter.
+* every character bigram with its positions (key "b"+bigram): a typed phrase of
+  n >= 2 characters matches exactly where a set of bigrams covering all n
+  characters occurs at the right offsets, so recall and precision against
+  substring truth are both 1;
+* every character with the documents containing it (key "c"+char);
+* jieba search-mode words of the title, plus the tags as whole words, with
+  small weights (key "w"+word): a ranking boost, never a filter.
 
-Positions live in one layout per document: the title from 0, the tags from
-`tag_base`, the body from `body_base`, so a match position alone tells its field.
+Each document is laid out as title from 0, tags from `tag_base`, body from
+`body_base`, then a separator; the documents are laid end to end and a
+position counts from the start of the first, so a bigram's postings are one
+sorted list of integers (stored as varint deltas) and the per-document
+lengths in the meta table map a position back to its document and field.
 Postings are packed in JavaScript (UTF-16) key order into gzip shards of a
-bounded size; a large key is split by document into parts. `search/meta.bin`
-holds the shard map (first and last key of each shard), the facet names and
-one small record per document; `search/f/<n>.bin` holds what a result shows.
+bounded size; a large key is split into parts. `search/meta.bin` holds the
+shard map (first and last key of each shard), the facet names and one small
+record per document; `search/f/<n>.bin` holds what a result shows.
 The byte formats are read back by archive.search_query (Python) and
 templates/static/search.js (browser); all three must change together.
 """
@@ -26,7 +29,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -91,16 +93,6 @@ def positioned_text(fields: tuple[str, tuple[str, ...], str], layout: Layout) ->
     )
 
 
-def length_bucket(length: int) -> int:
-    """A one-byte logarithmic bucket of a document length (for BM25)."""
-    return min(255, round(8 * math.log2(length + 1)))
-
-
-def bucket_length(bucket: int) -> float:
-    """The document length a bucket stands for."""
-    return 2 ** (bucket / 8)
-
-
 def js_order(key: str) -> bytes:
     """Sort key equal to JavaScript's string comparison (UTF-16 code units)."""
     return key.encode("utf-16-be")
@@ -144,129 +136,84 @@ def encode_varint_list(values: Iterable[int]) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A key's postings, or one part of them: bytes, documents, and the doc before."""
+    """A key's postings, or one part of them: bytes, how many values, the value before."""
 
     key: str
     part: int
     data: bytes
-    ndocs: int
+    count: int
     base: int
 
 
 def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """All documents as one code-point array, and where each document starts."""
-    joined = "".join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    """All documents as one code-point array, and each document's length."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-    return codes, starts
+    return codes, lengths
 
 
-def _grouped_units(
+def _sorted_pairs(keys: np.ndarray, key_bits: int, values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(key, value) pairs sorted by key then value, duplicates dropped: one packed sort."""
+    shift = np.uint64(64 - key_bits)
+    packed = (keys.astype(np.uint64) << shift) | values.astype(np.uint64)
+    packed.sort()
+    if len(packed):
+        packed = packed[np.append(True, packed[1:] != packed[:-1])]
+    mask = (np.uint64(1) << shift) - np.uint64(1)
+    return (packed >> shift).astype(np.int64), (packed & mask).astype(np.int64)
+
+
+def _units(
     prefix: str,
     keys: np.ndarray,
+    values: np.ndarray,
     key_chars: Callable[[int], str],
-    docs: np.ndarray,
-    positions: np.ndarray | None,
     part_bytes: int,
 ) -> list[Unit]:
-    """Encode occurrences sorted by (key, doc, position) into per-key units.
+    """Sorted (key, value) pairs -> one unit per key, or per part of a big key.
 
-    For positional keys each document group is [doc delta, count, position
-    deltas...]; for the others it is just [doc delta]. The first doc delta of
-    a key (or of a part) is relative to the unit's `base`.
+    A unit's data is the varint deltas of its values; the first delta is
+    relative to `base`, the value before the unit (0 at the start of a key).
     """
-    m = len(keys)
-    if m == 0:
+    if len(keys) == 0:
         return []
-    new_key = np.ones(m, dtype=bool)
-    new_key[1:] = keys[1:] != keys[:-1]
-    new_group = new_key.copy()
-    new_group[1:] |= docs[1:] != docs[:-1]
-    group_idx = np.flatnonzero(new_group)
-    counts = np.diff(np.append(group_idx, m))
-    prev_doc = np.zeros(len(group_idx), dtype=np.int64)
-    prev_doc[1:] = docs[group_idx[:-1]]
-    prev_doc[new_key[group_idx]] = 0
-    doc_delta = docs[group_idx] - prev_doc
-    if positions is None:
-        stream = doc_delta
-        group_first_value = np.arange(len(group_idx))
-    else:
-        pos_delta = positions.copy()
-        pos_delta[1:] -= positions[:-1]
-        pos_delta[new_group] = positions[new_group]
-        # each group is [doc delta, count, position deltas...]: two extra values per group
-        group_no = np.cumsum(new_group) - 1
-        stream = np.empty(m + 2 * len(group_idx), dtype=np.int64)
-        stream[np.arange(m) + 2 * (group_no + 1)] = pos_delta
-        group_first_value = group_idx + 2 * np.arange(len(group_idx))
-        stream[group_first_value] = doc_delta
-        stream[group_first_value + 1] = counts
-    value_bytes = varint_lengths(stream)
-    value_start = np.cumsum(value_bytes) - value_bytes
-    group_bytes = np.diff(np.append(value_start[group_first_value], value_bytes.sum()))
-    blob = encode_varints(stream, value_bytes)
-    return _cut_units(
-        prefix, keys, key_chars, docs, new_key, group_idx, group_bytes, blob, part_bytes
-    )
-
-
-def _cut_units(
-    prefix: str,
-    keys: np.ndarray,
-    key_chars: Callable[[int], str],
-    docs: np.ndarray,
-    new_key: np.ndarray,
-    group_idx: np.ndarray,
-    group_bytes: np.ndarray,
-    blob: bytes,
-    part_bytes: int,
-) -> list[Unit]:
-    """Split the encoded stream at key boundaries and, for big keys, into parts."""
-    group_start = np.concatenate(([0], np.cumsum(group_bytes)[:-1]))
-    group_is_key_start = new_key[group_idx]
-    key_first_group = np.flatnonzero(group_is_key_start)
-    key_of_group = np.cumsum(group_is_key_start) - 1
-    offset_in_key = group_start - group_start[key_first_group][key_of_group]
-    part = offset_in_key // part_bytes
-    cut = group_is_key_start.copy()
+    new_key = np.append(True, keys[1:] != keys[:-1])
+    deltas = np.diff(values, prepend=0)
+    deltas[new_key] = values[new_key]
+    lengths = varint_lengths(deltas)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    key_first = np.flatnonzero(new_key)
+    key_of = np.cumsum(new_key) - 1
+    part = (starts - starts[key_first][key_of]) // part_bytes
+    cut = new_key.copy()
     cut[1:] |= part[1:] != part[:-1]
-    unit_first = np.flatnonzero(cut)
-    unit_end_group = np.append(unit_first[1:], len(group_idx))
-    ends = np.append(group_start[1:], len(blob))
+    firsts = np.flatnonzero(cut)
+    lasts = np.append(firsts[1:], len(keys)) - 1
+    blob = encode_varints(deltas, lengths)
     units = []
-    group_docs = docs[group_idx]
-    for first, end in zip(unit_first.tolist(), unit_end_group.tolist(), strict=True):
-        key_start_group = key_first_group[key_of_group[first]]
+    for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True):
+        head = int(key_first[key_of[first]])
         units.append(
             Unit(
-                key=prefix + key_chars(int(keys[group_idx[first]])),
-                part=int(first - key_start_group),
-                data=blob[int(group_start[first]) : int(ends[end - 1])],
-                ndocs=end - first,
-                base=0 if first == key_start_group else int(group_docs[first - 1]),
+                key=prefix + key_chars(int(keys[first])),
+                part=int(part[first]),
+                data=blob[int(starts[first]) : int(ends[last])],
+                count=last - first + 1,
+                base=0 if first == head else int(values[first - 1]),
             )
         )
     return units
 
 
-def _sorted_by_key(keys: np.ndarray, key_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """Keys and indices sorted by (key, index): one plain sort of packed integers."""
-    packed = (keys.astype(np.uint64) << np.uint64(64 - key_bits)) | np.arange(
-        len(keys), dtype=np.uint64
-    )
-    packed.sort()
-    shift = np.uint64(64 - key_bits)
-    return packed >> shift, (packed & ((np.uint64(1) << shift) - np.uint64(1))).astype(np.int64)
-
-
 def ngram_units(texts: Sequence[str], part_bytes: int = PART_RAW_BYTES) -> list[Unit]:
-    """Positional bigram postings and, per character, the documents containing it."""
-    codes, starts = _codes(texts)
-    sizes = np.diff(np.append(starts, len(codes)))
-    doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
-    pos_of = np.arange(len(codes), dtype=np.int64) - starts[doc_of]
+    """Bigram keys -> global positions in the joined documents; characters -> documents.
+
+    Positions count from the start of the first document; documents are laid
+    end to end (each ends with a separator), so the meta table's lengths map a
+    position back to its document and field.
+    """
+    codes, lengths = _codes(texts)
     # Code points -> dense ranks in code-point order, so a bigram packs into few bits.
     present = np.flatnonzero(np.bincount(codes, minlength=1))
     rank = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.int64)
@@ -275,21 +222,20 @@ def ngram_units(texts: Sequence[str], part_bytes: int = PART_RAW_BYTES) -> list[
     ranks = rank[codes]
     real = codes != 0
     pair = np.flatnonzero(real[:-1] & real[1:])
-    pair_keys, order = _sorted_by_key((ranks[pair] << bits) | ranks[pair + 1], 2 * bits)
-    occ = pair[order]
-    bigrams = _grouped_units(
+    low = (1 << bits) - 1
+    bigrams = _units(
         "b",
-        pair_keys,
-        lambda k: chr(present[k >> bits]) + chr(present[k & ((1 << bits) - 1)]),
-        doc_of[occ],
-        pos_of[occ],
+        *_sorted_pairs((ranks[pair] << bits) | ranks[pair + 1], 2 * bits, pair),
+        lambda k: chr(present[k >> bits]) + chr(present[k & low]),
         part_bytes,
     )
+    doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     chars = np.flatnonzero(real)
-    char_keys, order = _sorted_by_key(ranks[chars], bits)
-    occ = chars[order]
-    unigrams = _grouped_units(
-        "c", char_keys, lambda k: chr(present[k]), doc_of[occ], None, part_bytes
+    unigrams = _units(
+        "c",
+        *_sorted_pairs(ranks[chars], bits, doc_of[chars]),
+        lambda k: chr(present[k]),
+        part_bytes,
     )
     return bigrams + unigrams
 
@@ -315,7 +261,7 @@ def word_units(doc_words: Sequence[Counter[str]]) -> list[Unit]:
     for word in words:
         value_at += 2 * len(postings[word])
         end = int(ends[value_at - 1])
-        units.append(Unit("w" + word, 0, blob[byte_at:end], len(postings[word]), 0))
+        units.append(Unit("w" + word, 0, blob[byte_at:end], 2 * len(postings[word]), 0))
         byte_at = end
     return units
 
@@ -351,27 +297,32 @@ def _framed(header: object, body: bytes) -> bytes:
     return len(head).to_bytes(4, "little") + head + body
 
 
+def _entry_bytes(unit: Unit) -> int:
+    """Raw bytes a unit adds to a shard: its data and its header entry."""
+    return len(unit.data) + len(unit.key.encode()) + 16
+
+
 def pack_shards(
     units: list[Unit], shard_bytes: int = SHARD_RAW_BYTES
 ) -> tuple[list[OutputFile], list[list[object]]]:
-    """Units in JS key order -> gzip shard files and the shard map."""
+    """Units in JS key order -> gzip shard files and the shard map.
+
+    A shard's header lists [key, byte length, value count] per unit, plus the
+    base value for a later part of a split key; offsets follow from the lengths.
+    """
     units = sorted(units, key=lambda u: (js_order(u.key), u.part))
     files, shard_map, batch, size = [], [], [], 0
     for unit in [*units, None]:
-        if batch and (unit is None or size + len(unit.data) > shard_bytes):
-            header, body, offset = [], [], 0
-            for u in batch:
-                header.append([u.key, offset, len(u.data), u.ndocs, u.base])
-                body.append(u.data)
-                offset += len(u.data)
-            data = _gzip(_framed(header, b"".join(body)))
+        if batch and (unit is None or size + _entry_bytes(unit) > shard_bytes):
+            header = [[u.key, len(u.data), u.count, *([u.base] if u.base else [])] for u in batch]
+            data = _gzip(_framed(header, b"".join(u.data for u in batch)))
             name = f"s/{hashlib.sha1(data).hexdigest()[:16]}.bin"
             files.append(OutputFile(SEARCH_DIR + name, data))
             shard_map.append([batch[0].key, batch[-1].key, name, len(data)])
             batch, size = [], 0
         if unit is not None:
             batch.append(unit)
-            size += len(unit.data)
+            size += _entry_bytes(unit)
     return files, shard_map
 
 
@@ -385,12 +336,12 @@ def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[str]]:
     }
 
 
-def doc_table(docs: Sequence[SearchDoc], values: dict[str, list[str]], buckets: list[int]) -> bytes:
-    """Per document: year, kind, length bucket, districts and programmes (varints)."""
+def doc_table(docs: Sequence[SearchDoc], values: dict[str, list[str]], lengths: list[int]) -> bytes:
+    """Per document: year, kind, positioned length, districts and programmes (varints)."""
     index = {facet: {v: i for i, v in enumerate(vals)} for facet, vals in values.items()}
     out: list[int] = []
-    for doc, bucket in zip(docs, buckets, strict=True):
-        out += [index["year"][doc.year], index["kind"][doc.kind], bucket]
+    for doc, length in zip(docs, lengths, strict=True):
+        out += [index["year"][doc.year], index["kind"][doc.kind], length]
         out += [len(doc.districts), *(index["district"][d] for d in doc.districts)]
         out += [len(doc.programmes), *(index["programme"][p] for p in doc.programmes)]
     return encode_varint_list(out)
@@ -429,18 +380,18 @@ def build_index(
     shard_files, shard_map = pack_shards(
         ngram_units(texts, part_bytes) + word_units(words), shard_bytes
     )
-    buckets = [length_bucket(len(t) + sum(map(len, tags)) + len(b)) for t, tags, b in fields]
+    lengths = [len(t) for t in texts]
     values = facet_values(docs)
     header = {
         "version": FORMAT_VERSION,
         "count": len(docs),
         "tag_base": layout.tag_base,
         "body_base": layout.body_base,
-        "avg_length": sum(map(bucket_length, buckets)) / max(1, len(buckets)),
+        "avg_length": sum(len(body) for _, _, body in fields) / max(1, len(fields)),
         "facets": values,
         "shards": shard_map,
     }
-    table = doc_table(docs, values, buckets)
+    table = doc_table(docs, values, lengths)
     meta = OutputFile(SEARCH_DIR + "meta.bin", _gzip(_framed(header, table)))
     fragments = [OutputFile(f"{SEARCH_DIR}f/{n}.bin", fragment(doc)) for n, doc in enumerate(docs)]
     return (meta, *shard_files, *fragments)

@@ -8,7 +8,9 @@ phrase (normalised like the documents) and every term must match.
 
 from __future__ import annotations
 
+import bisect
 import gzip
+import itertools
 import json
 import math
 import re
@@ -16,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from archive.search_index import FACETS, SEARCH_DIR, bucket_length, js_order, normalise
+from archive.search_index import FACETS, SEARCH_DIR, js_order, normalise
 
 K1 = 1.2
 B = 0.75
@@ -78,7 +80,7 @@ class DocInfo:
 
     year: int
     kind: int
-    bucket: int
+    length: int  # of the positioned text: title and tag areas, body, separator
     districts: tuple[int, ...]
     programmes: tuple[int, ...]
 
@@ -106,10 +108,10 @@ def parse_docs(body: bytes, count: int) -> tuple[DocInfo, ...]:
     values = read_varints(body)
     docs = []
     for _ in range(count):
-        year, kind, bucket = next(values), next(values), next(values)
+        year, kind, length = next(values), next(values), next(values)
         districts = tuple(next(values) for _ in range(next(values)))
         programmes = tuple(next(values) for _ in range(next(values)))
-        docs.append(DocInfo(year, kind, bucket, districts, programmes))
+        docs.append(DocInfo(year, kind, length, districts, programmes))
     return tuple(docs)
 
 
@@ -123,6 +125,7 @@ class SearchIndex:
         self.header: dict = header  # type: ignore[assignment]
         self.count: int = self.header["count"]
         self.docs = parse_docs(body, self.count)
+        self.starts = list(itertools.accumulate((d.length for d in self.docs), initial=0))
         self._shards: dict[str, tuple[dict[str, list[list[int]]], bytes]] = {}
 
     def fetch(self, name: str) -> bytes:
@@ -143,25 +146,27 @@ class SearchIndex:
         if name not in self._shards:
             header, body = unframe(self.fetch(name))
             entries: dict[str, list[list[int]]] = {}
-            for key, offset, length, ndocs, base in header:  # type: ignore[misc]
-                entries.setdefault(key, []).append([offset, length, ndocs, base])
+            offset = 0
+            for key, length, count, *base in header:  # type: ignore[misc]
+                entries.setdefault(key, []).append([offset, length, count, base[0] if base else 0])
+                offset += length
             self._shards[name] = (entries, body)
         return self._shards[name]
 
     def _parts(self, key: str) -> Iterator[tuple[bytes, int, int, int, int]]:
         for shard in self.shards_for(key):
             entries, body = self._shard(shard[2])
-            for offset, length, ndocs, base in entries.get(key, ()):
-                yield body, offset, offset + length, ndocs, base
+            for offset, length, count, base in entries.get(key, ()):
+                yield body, offset, offset + length, count, base
 
-    def documents(self, key: str) -> list[int]:
-        """The documents of a character key ([doc delta] per document)."""
+    def values(self, key: str) -> list[int]:
+        """A sorted key's values (documents of a character, positions of a bigram)."""
         out = []
         for body, start, end, _, base in self._parts(key):
-            doc = base
+            value = base
             for delta in read_varints(body, start, end):
-                doc += delta
-                out.append(doc)
+                value += delta
+                out.append(value)
         return out
 
     def counts(self, key: str) -> dict[int, int]:
@@ -172,20 +177,6 @@ class SearchIndex:
             for delta in values:
                 doc += delta
                 out[doc] = next(values)
-        return out
-
-    def positions(self, key: str) -> dict[int, list[int]]:
-        """Doc -> positions for a bigram key."""
-        out = {}
-        for body, start, end, ndocs, base in self._parts(key):
-            values, doc = read_varints(body, start, end), base
-            for _ in range(ndocs):
-                doc += next(values)
-                pos, found = 0, []
-                for _ in range(next(values)):
-                    pos += next(values)
-                    found.append(pos)
-                out[doc] = found
         return out
 
     def cover(self, term: str) -> list[int] | None:
@@ -203,28 +194,28 @@ class SearchIndex:
     def match(self, term: str) -> dict[int, Hit]:
         """Every document containing the term, with its hits by field."""
         if len(term) == 1:
-            return {doc: Hit(body=1) for doc in self.documents("c" + term)}
+            return {doc: Hit(body=1) for doc in self.values("c" + term)}
         offsets = self.cover(term)
         if offsets is None:
             return {}
-        lists = [(off, self.positions("b" + term[off : off + 2])) for off in offsets]
+        lists = [(off, self.values("b" + term[off : off + 2])) for off in offsets]
         lists.sort(key=lambda item: len(item[1]))
-        hits = {}
-        for doc in sorted(lists[0][1]):
-            starts = {p - lists[0][0] for p in lists[0][1][doc]}
-            for off, postings in lists[1:]:
-                starts &= {p - off for p in postings.get(doc, ())}
-                if not starts:
-                    break
-            if starts:
-                hits[doc] = self._by_field(starts)
-        return hits
+        starts = [p - lists[0][0] for p in lists[0][1]]
+        for off, positions in lists[1:]:
+            shifted = {p - off for p in positions}
+            starts = [p for p in starts if p in shifted]
+        return self._by_doc(starts)
 
-    def _by_field(self, starts: set[int]) -> Hit:
+    def _by_doc(self, starts: list[int]) -> dict[int, Hit]:
+        """Match start positions (sorted) -> hits per document and field."""
         tag_base, body_base = self.header["tag_base"], self.header["body_base"]
-        title = sum(1 for p in starts if p < tag_base)
-        tags = sum(1 for p in starts if tag_base <= p < body_base)
-        return Hit(title, tags, len(starts) - title - tags)
+        fields: dict[int, list[int]] = {}
+        for p in starts:
+            doc = bisect.bisect_right(self.starts, p) - 1
+            at = p - self.starts[doc]
+            counts = fields.setdefault(doc, [0, 0, 0])
+            counts[0 if at < tag_base else 1 if at < body_base else 2] += 1
+        return {doc: Hit(*counts) for doc, counts in fields.items()}
 
     def idf(self, df: int) -> float:
         """BM25 inverse document frequency."""
@@ -233,7 +224,8 @@ class SearchIndex:
     def score(self, doc: int, hit: Hit, df: int, word: int, word_df: int) -> float:
         """BM25 of the phrase in the body, boosts for title, tags and a jieba word."""
         idf = self.idf(df)
-        norm = 1 - B + B * bucket_length(self.docs[doc].bucket) / self.header["avg_length"]
+        length = self.docs[doc].length - self.header["body_base"] - 1
+        norm = 1 - B + B * length / max(self.header["avg_length"], 1)
         score = idf * hit.body * (K1 + 1) / (hit.body + K1 * norm)
         if hit.title:
             score += TITLE_BOOST * idf

@@ -147,7 +147,7 @@ def test_facet_counts_count_the_results(built, ordered):
 
 def test_a_query_fetches_only_the_shards_it_needs(docs, tokenize):
     """With many small shards, a two-character query reads meta + at most 2 shards."""
-    files = {f.path: f.data for f in build_index(docs, tokenize, shard_bytes=2_000)}
+    files = {f.path: f.data for f in build_index(docs, tokenize, shard_bytes=1_000)}
     shards = [p for p in files if p.startswith("search/s/")]
     assert len(shards) >= 30
     index = SearchIndex(files_reader(files))
