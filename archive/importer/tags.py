@@ -36,6 +36,10 @@ from archive.taxonomy import programme_key
 _FUNCTION_CHARS = frozenset(
     "在于的和与及是到至对由向从将把被让给为以了等、全该本原新老即赴往去来回"
 )
+# Characters that put a place right after them: 在西湖社区, 走进祥和社区.
+_LOCATIVE_CHARS = frozenset("在于到至进住")
+# 在乡镇, 在农村: after 在 these suffixes are too often words to make a name sure.
+_RURAL = ("村", "镇", "乡")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -67,7 +71,8 @@ _STEM_WORDS = frozenset(
     _words(
         "城市 农村 乡村 城乡 老旧 熟人 和谐 文明 智慧 示范 美丽 贫困 先进 重点 试点 强村 社区 "
         "街道 乡镇 城镇 集镇 村镇 特色 所在 周边 辖区 附近 相关 全国 全省 全市 全区 各个 一个 "
-        "驻村 回村 全村 本村 该村 邻村"
+        "驻村 回村 全村 本村 该村 邻村 新型 现代 平安 绿色 低碳 精品 完整 标准 无疫 "
+        "红色 星级 五星 模范 样板 基层 农村 城区 老城 新建 安置 商品 转型"
     )
 )
 _AFTER_VILLAGE_WORD = frozenset("民委干组级落务庄里子")
@@ -238,7 +243,8 @@ def _admissible(text: str, hit: _Hit, hits: list[_Hit], word_freq: Callable[[str
     before = text[hit.start - 1] if hit.start else ""
     clean_left = adjacent or not _HAN.match(before) or before in _FUNCTION_CHARS
     if hit.name.level == "community":
-        return _community_admissible(written, clean_left, adjacent, word_freq)
+        placed = adjacent or before in _LOCATIVE_CHARS
+        return _community_admissible(written, clean_left, placed, word_freq)
     if written.endswith("区") and after in _AFTER_DISTRICT_WORD:
         return False
     if len(written) == 2 and kind in ("district", "elsewhere"):
@@ -252,12 +258,15 @@ def _admissible(text: str, hit: _Hit, hits: list[_Hit], word_freq: Callable[[str
 
 
 def _community_admissible(
-    written: str, clean_left: bool, adjacent: bool, word_freq: Callable[[str], int]
+    written: str, clean_left: bool, placed: bool, word_freq: Callable[[str], int]
 ) -> bool:
-    """A short (范村 in 示范村) or word-like (联合社区民警) community needs a sure left edge."""
+    """A short (范村 in 示范村) or word-like (联合社区民警) community needs a sure left edge.
+
+    `placed`: right after its street or district, or after 在/到 (在西湖社区).
+    """
     stem = written.removesuffix("社区").removesuffix("村")
     if len(stem) > 1 and word_freq(stem) >= COMMON_STEM_FREQ:
-        return adjacent
+        return placed
     return clean_left or len(stem) > 1
 
 
@@ -312,7 +321,8 @@ def _unknown_places(text: str, hits: list[_Hit]) -> list[str]:
     order: dict[str, int] = {}
     for start, end in _unknown_place_spans(text, covered, anchors):
         name = text[start:end]
-        if start in anchors:
+        located = start and text[start - 1] in _LOCATIVE_CHARS and not name.endswith(_RURAL)
+        if start in anchors or located:
             anchored.add(name)
         else:
             counts[name] += 1
