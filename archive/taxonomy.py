@@ -51,13 +51,13 @@ def load_taxonomy(taxonomy_dir: Path) -> Taxonomy:
     districts = tuple(
         _district(districts_doc, node) for node in _seq(districts_doc, top, "districts")
     )
-    _check_districts(districts_doc, districts, top["districts"])
+    _check_districts(districts_doc, districts, _required(districts_doc, top, "districts"))
     programmes_doc = _read(taxonomy_dir / PROGRAMMES_FILE)
     ptop = _mapping(programmes_doc, programmes_doc.root, {"programmes"})
     programmes = tuple(
         _programme(programmes_doc, n) for n in _seq(programmes_doc, ptop, "programmes")
     )
-    _check_programmes(programmes_doc, programmes, ptop["programmes"])
+    _check_programmes(programmes_doc, programmes, _required(programmes_doc, ptop, "programmes"))
     return Taxonomy(
         city=_str(districts_doc, top, "city"),
         districts=districts,
@@ -158,6 +158,12 @@ def _mapping(doc: _Doc, node: yaml.Node, allowed: set[str]) -> _Fields:
             raise _fail(doc, key, f"duplicate key {name!r}")
         out[name] = value
     return out
+
+
+def _required(doc: _Doc, parent: _Fields, key: str) -> yaml.Node:
+    if key not in parent:
+        raise ArchiveError(f"missing key {key!r}", doc.path, parent.line)
+    return parent[key]
 
 
 def _seq(doc: _Doc, parent: _Fields, key: str) -> list[yaml.Node]:

@@ -163,6 +163,8 @@ BAD_FILES = [
     ),
     ("programmes.yaml", GOOD_PROGRAMME + "  - name: [x\n", "invalid YAML", 6),
     ("programmes.yaml", "programmes:\n  - slug: a\n", "missing key 'name'", 2),
+    ("programmes.yaml", "programs: []\n", "unknown key 'programs'", 1),
+    ("programmes.yaml", "# nothing yet\n", "the taxonomy file is empty", 1),
     (
         "programmes.yaml",
         "programmes:\n  - name: 郑好办\n    slug: a\n  - name: 郑好办\n    slug: b\n",
