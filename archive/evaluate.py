@@ -22,11 +22,11 @@ from archive.errors import ArchiveError
 from archive.importer import coverage
 from archive.importer.decode import decode_page
 from archive.importer.run import import_pages, make_tagging
+from archive.taxonomy import programme_key
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 _SPACE = re.compile(r"\s+")
 _MARKUP = re.compile(r"^(?:#+|\*图：|\\)|[*\\]")
-_NAME_NOISE = re.compile(r"[\s\u3000“”‘’\"'《》「」『』·•・]")
 _MATCH_WINDOW = 200
 _ROLES = ("reporters", "correspondents", "photographers")
 
@@ -191,10 +191,10 @@ def _score_item(score: Score, where: str, item: dict, article: Imported) -> None
 
 
 def _score_programmes(score: Score, where: str, item: dict, article: Imported) -> None:
-    have = {_NAME_NOISE.sub("", name) for name in article.names("programmes")}
+    have = {programme_key(name) for name in article.names("programmes")}
     for name in item.get("programmes") or []:
         score.programmes += 1
-        if _NAME_NOISE.sub("", name) in have:
+        if programme_key(name) in have:
             score.programmes_found += 1
         else:
             score.notes.append(f"{where}：漏了举措 {name}")

@@ -54,7 +54,7 @@ def new_article(
     lookup_programme = (lookup.programme(name) or name.strip() for name in programmes)
     slugs = {district.name: district.slug for district in taxonomy.districts}
     articles = content_dir / "articles"
-    taken = emit.load_ledger(content_dir).ids() | {p.stem for p in articles.glob("*.md")}
+    taken = emit.taken_ids(content_dir, emit.load_ledger(content_dir))
     prefix = ids.id_prefix(date, slugs.get(canonical[0]) if canonical else None)
     article_id = ids.next_id(prefix, taken)
     values = {

@@ -117,6 +117,11 @@ def load_ledger(content_dir: Path) -> Ledger:
     return Ledger(pages=dict(data.get("pages", {})))
 
 
+def taken_ids(content_dir: Path, ledger: Ledger) -> set[str]:
+    """Every id in use or ever assigned: article file names and the ledger's ids."""
+    return ledger.ids() | {path.stem for path in (content_dir / "articles").glob("*.md")}
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder, then rename over the target."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -193,7 +193,7 @@ def write_pages(
     """Assign ids, then write articles, raw copies and the ledger (each file atomically)."""
     articles = content_dir / "articles"
     ledger = emit.load_ledger(content_dir)
-    taken = ledger.ids() | {path.stem for path in articles.glob("*.md")}
+    taken = emit.taken_ids(content_dir, ledger)
     report = Report(pages=results)
     planned: list[tuple[Outcome, bytes, PageResult]] = []
     for page in results:
