@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.importer.tags import Tagger, make_tagger
 from archive.segment import make_segmenter
@@ -224,3 +226,22 @@ def test_seed_programme_recall_without_taxonomy(blank_tagger: Tagger) -> None:
         wanted += len(item["programmes"])
         found += sum(programme_key(p) in have for p in item["programmes"])
     assert SEEDS and found / wanted >= 0.95, (found, wanted)
+
+
+MESSY = st.text(
+    alphabet=st.sampled_from(
+        list("二七区郑州市经开区高新区社区村街道镇乡办事处“”‘’《》「」\"'·+＋ \u3000\n，。、；：")
+        + list("（）()12345ABC一二两三四五行动计划平台品牌的在和洛阳焦作新郑中原区域饮马池侯寨")
+    ),
+    max_size=200,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=MESSY, body=MESSY)
+def test_any_text_tags_without_error(tagger: Tagger, title: str, body: str) -> None:
+    """Messy text never crashes the tagger; new names are always among the programmes."""
+    tags = tagger.tag(title, body)
+    assert all(name and name.strip() == name for name in tags.districts + tags.places)
+    assert set(tags.proposed) <= set(tags.programmes)
+    assert len(set(tags.districts)) == len(tags.districts)
