@@ -271,10 +271,16 @@ def _community_admissible(
 
 
 def _foreign(hits: list[_Hit]) -> bool:
-    """Does the item name other cities more often than Zhengzhou itself?"""
-    foreign = sum(1 for h in hits if h.name.kind == "elsewhere")
-    local = sum(1 for h in hits if h.name.kind in ("city", "district"))
+    """Does the item name other cities more often than Zhengzhou, its districts and streets?"""
+    foreign = sum(_weight(h) for h in hits if h.name.kind == "elsewhere")
+    local = sum(_weight(h) for h in hits if h.name.kind in ("city", "district"))
+    local += sum(_weight(h) for h in hits if h.name.kind == "place" and len(h.name.districts) == 1)
     return foreign > local
+
+
+def _weight(hit: _Hit) -> int:
+    """A name in the title says more about the item than one in the body."""
+    return TITLE_WEIGHT if hit.in_title else 1
 
 
 def _districts(hits: list[_Hit]) -> list[str]:
@@ -290,12 +296,12 @@ def _districts(hits: list[_Hit]) -> list[str]:
             continue
         if hit.name.kind in ("district", "generic", "place") and len(hit.name.districts) == 1:
             district = hit.name.districts[0]
-            scores[district] += TITLE_WEIGHT if hit.in_title else 1
+            scores[district] += _weight(hit)
             first.setdefault(district, hit.start)
     if not scores:
         return []
     # A district named once in a city-wide item (郑州市 four times) is an example, not the subject.
-    city = sum(TITLE_WEIGHT if h.in_title else 1 for h in hits if h.name.kind == "city")
+    city = sum(_weight(h) for h in hits if h.name.kind == "city")
     top = max(*scores.values(), city)
     kept = [d for d, score in scores.items() if score * PASSING_RATIO >= top]
     return sorted(kept, key=lambda d: (-scores[d], first[d]))
