@@ -169,12 +169,16 @@ def _match(item: dict, articles: list[Imported]) -> Imported | None:
 def _score_item(score: Score, where: str, item: dict, article: Imported) -> None:
     title = _norm(article.meta.get("title"))
     wanted = {_norm(item.get("title")), _norm(item.get("title_alt"))} - {""}
-    if (not wanted and title) or title in wanted:
+    generated = article.meta.get("title_generated") == "true"
+    if (not wanted and title and generated) or title in wanted:
         score.titles += 1
     else:
         score.notes.append(
             f"{where}：标题《{article.meta.get('title')}》，应为《{item.get('title')}》"
         )
+    kind = article.meta.get("kind", "article")
+    if kind != item.get("kind", "article"):
+        score.notes.append(f"{where}：类型 {kind}，应为 {item.get('kind')}")
     if all(article.names(role) == set(item.get(role) or []) for role in _ROLES):
         score.bylines += 1
     else:

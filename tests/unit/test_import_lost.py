@@ -5,21 +5,25 @@ bylines, encodings), which must also never crash the importer."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive import frontmatter
 from archive.errors import ArchiveError
 from archive.importer.clean import clean_page
 from archive.importer.coverage import lost_characters
 from archive.importer.decode import decode_page
 from archive.importer.emit import render_body
+from archive.importer.run import import_pages, make_tagging
 from archive.importer.split import split_page
 from archive.importer.titles import choose_headline
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO.parent / "shared" / "seeds"
 
 
 def lost(text: str) -> dict[str, int]:
@@ -123,3 +127,25 @@ def test_messy_pages_never_crash_and_lose_nothing(page: str, encoding: str, crlf
         assert not page.strip()
         return
     assert lost(text) == {}
+
+
+@pytest.fixture(scope="module")
+def tagging() -> tuple[object, dict[str, str]]:
+    """The real tagger of the shipped taxonomy, loaded once for the module."""
+    return make_tagging(REPO / "content")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(page=messy_pages(), encoding=st.sampled_from(ENCODINGS))
+def test_whole_import_of_messy_pages_writes_readable_articles(
+    tagging: tuple[object, dict[str, str]], page: str, encoding: str
+) -> None:
+    tagger, slugs = tagging
+    with tempfile.TemporaryDirectory() as temp:
+        raw = Path(temp) / "generated.txt"
+        raw.write_bytes(page.encode(encoding))
+        report = import_pages([raw], Path(temp) / "content", tagger, slugs, date="2024")
+        assert not [w for page_result in report.pages for w in page_result.warnings]
+        for outcome in report.outcomes:
+            parsed = frontmatter.parse(outcome.path.read_text(encoding="utf-8"))
+            assert parsed.meta["date"] == "2024" and parsed.meta["title"]
