@@ -31,11 +31,11 @@ from archive.model import Taxonomy
 from archive.segment import Segmenter, make_segmenter
 from archive.taxonomy import programme_key
 
-# Characters that may stand right before a shared name such as 高新区 without
-# being part of another place's name ("在高新区", "和经开区", "，高新区").
-_FUNCTION_CHARS = frozenset(
-    "在于的和与及是到至对由向从将把被让给为以了等、全该本原新老即赴往去来回"
-)
+# Function words: a name never contains one, and one may stand right before a
+# name without being part of it ("在高新区", "和经开区", "是淮河路街道").
+_STOP_CHARS = "的在和与及是到至对由向从将把被让给为以了等各该本全这那其每个"
+# Also before a shared name such as 高新区 ("，高新区", "赴洛阳", "原经开区").
+_FUNCTION_CHARS = frozenset(_STOP_CHARS + "于、原新老即赴往去来回")
 # Characters that put a place right after them: 在西湖社区, 走进祥和社区.
 _LOCATIVE_CHARS = frozenset("在于到至进住")
 # 在乡镇, 在农村: after 在 these suffixes are too often words to make a name sure.
@@ -66,7 +66,7 @@ _PLACE_SUFFIXES = (
     ("镇", 2, 3),
     ("乡", 2, 3),
 )
-_STEM_STOP = re.compile(r"[的在和与及是到至对由向从将把被让给为以了等各该本全这那其每个]")
+_STEM_STOP = re.compile(f"[{_STOP_CHARS}]")
 _STEM_WORDS = frozenset(
     _words(
         "城市 农村 乡村 城乡 老旧 熟人 和谐 文明 智慧 示范 美丽 贫困 先进 重点 试点 强村 社区 "
@@ -165,10 +165,10 @@ class Tagger:
             for length in range(5, 1, -1):
                 start = hit.start - 1 - length
                 name = self.names.get(text[max(start, 0) : hit.start - 1] + suffix)
-                left = text[start - 1 : start] if start > 0 else ""
-                clean = not _HAN.match(left or "，") or left in _FUNCTION_CHARS
-                clean = clean or any(h.end == start for h in hits)
-                if start >= 0 and name and name.kind == "place" and clean:
+                clean = start >= 0 and (
+                    _clean_edge(text, start, _FUNCTION_CHARS) or any(h.end == start for h in hits)
+                )
+                if clean and name and name.kind == "place":
                     extra.append(_Hit(start, hit.start - 1, name, hit.in_title))
                     break
         return sorted(hits + extra, key=lambda h: h.start) if extra else hits
@@ -241,7 +241,7 @@ def _admissible(text: str, hit: _Hit, hits: list[_Hit], word_freq: Callable[[str
     previous = hits[-1] if hits else None
     adjacent = previous is not None and previous.end == hit.start
     before = text[hit.start - 1] if hit.start else ""
-    clean_left = adjacent or not _HAN.match(before) or before in _FUNCTION_CHARS
+    clean_left = adjacent or _clean_edge(text, hit.start, _FUNCTION_CHARS)
     if hit.name.level == "community":
         placed = adjacent or before in _LOCATIVE_CHARS
         return _community_admissible(written, clean_left, placed, word_freq)
@@ -252,9 +252,7 @@ def _admissible(text: str, hit: _Hit, hits: list[_Hit], word_freq: Callable[[str
         return clean_left and after not in _ROAD_CHARS and after != "州"
     if kind != "generic":
         return True
-    if adjacent:
-        return previous.name.kind == "city"
-    return not _HAN.match(before) or before in _FUNCTION_CHARS
+    return previous.name.kind == "city" if adjacent else clean_left
 
 
 def _community_admissible(
@@ -353,14 +351,14 @@ def _unknown_place_spans(
                     or not _good_stem(text[start : match.start()])
                 ):
                     continue
-                if start in anchors or _clean_edge(text, start):
+                if start in anchors or _clean_edge(text, start, _STOP_CHARS):
                     yield start, end
                     break
 
 
-def _clean_edge(text: str, start: int) -> bool:
-    """Does a name start here for sure: at the start, after punctuation or a function word?"""
-    return start == 0 or not _HAN.match(text[start - 1]) or bool(_STEM_STOP.match(text[start - 1]))
+def _clean_edge(text: str, start: int, words: str | frozenset[str]) -> bool:
+    """Does a name start here for sure: at the start, after punctuation or one of `words`?"""
+    return start == 0 or not _HAN.match(text[start - 1]) or text[start - 1] in words
 
 
 def _not_a_place(text: str, suffix: str, end: int) -> bool:
