@@ -46,7 +46,7 @@ def test_cache_goes_to_xdg_cache_home_only(tmp_path: Path) -> None:
     """A fresh process writes jieba's cache below $XDG_CACHE_HOME, not in the repo or /tmp."""
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "TMPDIR": str(tmp_path / "tmp")}
     (tmp_path / "tmp").mkdir()
-    before = set(ROOT.rglob("*.cache"))
+    before = set(ROOT.rglob("jieba*.cache"))
     code = (
         "from pathlib import Path; from archive.segment import make_segmenter;"
         "from archive.taxonomy import load_taxonomy;"
@@ -59,4 +59,4 @@ def test_cache_goes_to_xdg_cache_home_only(tmp_path: Path) -> None:
     assert done.stdout.strip() == "二七区/侯寨街道"
     assert (tmp_path / "cache" / "initiative-archive" / "jieba.cache").is_file()
     assert not list((tmp_path / "tmp").iterdir())
-    assert set(ROOT.rglob("*.cache")) == before
+    assert set(ROOT.rglob("jieba*.cache")) == before
