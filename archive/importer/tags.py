@@ -543,12 +543,15 @@ def _initiative(
         return name  # “绿城使者”行动, “文旅兴市”战略: the word after decides
     if name.endswith(_NOT_NAME_SUFFIXES):
         return ""
+    # Shapes are strong unless the dictionary knows the words: 千方百计, 郑重承诺.
+    shaped = (_NUMBERED.match(core) and freq == 0) or (
+        _BRAND.match(name) and word_freq(name[:2]) == 0
+    )
     strong = (
         name.endswith(_NAME_SUFFIXES)
         or (name.endswith("日") and len(core) >= 5)
-        or _NUMBERED.match(core)
         or _FORMULA.match(name)
-        or _BRAND.match(name)
+        or shaped
     )
     if strong:
         return name
