@@ -1,9 +1,10 @@
 """Segment: taxonomy -> a jieba tokenizer that knows the archive's names.
 
-`make_segmenter(taxonomy)` builds one jieba.Tokenizer per call with every
-district, street, community, programme name and alias added as a user word,
-so "二七帮·易企办" or "饮马池社区" stay whole. The caller keeps the object for
-the whole process: jieba's dictionary load is paid once. Its cache file lives
+`make_segmenter(taxonomy)` builds a jieba.Tokenizer with every district,
+street, community, programme name and alias added as a user word, so
+"二七帮·易企办" or "饮马池社区" stay whole. It is memoised per taxonomy, so the
+importer, the analysis and the search index of one process share one load of
+jieba's dictionary; nobody changes the Tokenizer afterwards. Its cache file lives
 in the user cache directory ($XDG_CACHE_HOME or ~/.cache, then
 initiative-archive/), never in the repository or /tmp. jieba writes it
 atomically and rebuilds it when its dictionary file is newer, so concurrent
