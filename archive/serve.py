@@ -19,7 +19,10 @@ through symlinks that point outside the root.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import dataclasses
+import gc
 import html
 import json
 import mimetypes
@@ -452,12 +455,25 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
         jobs = os.cpu_count() or 1
         files = pipeline.build_site(config, jobs=jobs, warn=warn, cache=store, memo=memo)
         report = incremental.sync_tree(config.output_dir, files, state)
-        return (
+        summary = (
             f"{len(files)} 个文件，重新渲染 {memo.rendered} 页，写入 {report.written} 个，"
             f"删除 {report.deleted} 个"
         )
+        del files
+        release_memory()
+        return summary
 
     return build
+
+
+def release_memory() -> None:
+    """Hand memory freed by a build back to the system (glibc keeps it otherwise)."""
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    trim = getattr(libc, "malloc_trim", None)
+    if trim is not None:
+        gc.collect()
+        trim(0)
 
 
 def watched_paths(config: SiteConfig, config_file: Path) -> tuple[Path, ...]:
