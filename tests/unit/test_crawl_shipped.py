@@ -159,3 +159,10 @@ def test_404_page_works_at_any_depth(served_site: tuple[str, Path]) -> None:
     internal = [link for link in links if link.startswith(base_url)]
     assert internal, "404.html links nowhere on the site"
     assert [(link, code) for link in internal if (code := fetch(link)[0]) != 200] == []
+
+
+def test_check_command_finds_nothing_wrong(served_site: tuple[str, Path]) -> None:
+    base_url, out = served_site
+    command = [sys.executable, "build.py", "check", "--out", str(out), "--base-url", base_url]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
