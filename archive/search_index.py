@@ -42,8 +42,9 @@ from archive.model import OutputFile, SearchDoc
 FORMAT_VERSION = 1
 SEARCH_DIR = "search/"
 # Raw (uncompressed) bytes per shard and per part of a split key. Postings of
-# varints gzip to about 60-75 %, so 96 KB raw stays well under 100 KB gzip.
-SHARD_RAW_BYTES = 48_000
+# varints gzip to about 60-75 %, so 96 KB raw stays well under 100 KB gzip; small
+# shards keep the bytes a query fetches low (a query reads one shard per key).
+SHARD_RAW_BYTES = 16_000
 PART_RAW_BYTES = 96_000
 MAX_WORD_WEIGHT = 15
 TAG_WORD_WEIGHT = 8

@@ -473,6 +473,7 @@
     state.q = s.q; state.filters = s.filters; input.value = s.q;
     run(false);
   });
+  meta();  // the page preloads it: start reading the index before the first keystroke
   var initial = readUrl();
   state.q = initial.q; state.filters = initial.filters; input.value = initial.q;
   run(false);
