@@ -72,9 +72,13 @@ _COMPOUND_SURNAMES = (
 # Ornaments papers print before a byline: □本报记者 张三.
 _BULLETS = "□■●◆▲◇○★☆◎"
 _PARENS = re.compile(r"^[(（\[【](.*)[)）\]】]$")
+# A dateline opens an article: 本报讯, 本报电 or 本报郑州10月21日讯. Only the bare
+# labels are dropped; a dateline that names a place or a day stays in the text.
+DATELINE = re.compile(r"^(本报讯|本报电|本报[\u4e00-\u9fff]{0,4}\d{1,2}月\d{1,2}日[讯电])")
+_DROPPED_DATELINES = ("本报讯", "本报电")
 # Every label and marker text a byline can drop from the page (for lost-character counts).
 LABEL_TEXTS: tuple[str, ...] = (
-    "本报讯",
+    *_DROPPED_DATELINES,
     *(label for label, _ in _LABELS),
     "报道",
     "文/图",
@@ -83,7 +87,7 @@ LABEL_TEXTS: tuple[str, ...] = (
     "摄",
 )
 _TERMINAL_END = re.compile(r"[。！？!?…；;）)”」』’\"]\s*$")
-_LEAD = re.compile(r"^本报讯\s*")
+_LEAD = re.compile(DATELINE.pattern + r"\s*")
 _LEAD_PARENS = re.compile(r"^[(（]([^()（）]{2,60})[)）]\s*")
 
 
@@ -169,20 +173,29 @@ def split_trailing(text: str) -> tuple[str, Byline | None]:
 
 
 def split_leading(text: str) -> tuple[str, Byline | None, bool]:
-    """`本报讯(记者 …)正文` -> (正文, byline, True); the dateline label itself is dropped."""
+    """`本报讯(记者 …)正文` -> (正文, byline, True); the bare label 本报讯 is dropped."""
+    label, byline, rest = dateline_parts(text)
+    if not label:
+        return text, None, False
+    kept = "" if label in _DROPPED_DATELINES else label + " "
+    return kept + rest, byline, True
+
+
+def dateline_parts(text: str) -> tuple[str, Byline | None, str]:
+    """(dateline, byline after it, the rest); ("", None, text) without a dateline."""
     lead = _LEAD.match(text)
     if not lead:
-        return text, None, False
+        return "", None, text
     rest = text[lead.end() :]
     parens = _LEAD_PARENS.match(rest)
     if parens:
         byline = parse_byline(parens.group(1))
         if byline is not None:
-            return rest[parens.end() :], byline, True
+            return lead.group(1), byline, rest[parens.end() :]
     end = _spaced_byline_end(rest)
     if end:
-        return rest[end:].lstrip(), parse_byline(rest[:end]), True
-    return rest, None, True
+        return lead.group(1), parse_byline(rest[:end]), rest[end:].lstrip()
+    return lead.group(1), None, rest
 
 
 _WORD = re.compile(r"\S+")

@@ -16,7 +16,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from archive.importer.bylines import parse_byline, split_leading, split_trailing
+from archive.importer.bylines import DATELINE, dateline_parts, parse_byline, split_trailing
 from archive.importer.record import Line
 
 _HEADING_MARK = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -79,7 +79,7 @@ def _raw_lines(text: str) -> list[_Raw]:
         if mark and mark.group(2).strip():
             level, stripped = len(mark.group(1)), mark.group(2).strip()
         byline = level == 0 and parse_byline(stripped) is not None
-        dateline = stripped.startswith("本报讯")
+        dateline = bool(DATELINE.match(stripped))
         out.append(_Raw(stripped, level, gap, number, byline, dateline))
         gap = 0
     return out
@@ -217,9 +217,9 @@ def _logical(group: list[_Raw]) -> tuple[Line, ...]:
 
 def _squeeze(text: str, level: int) -> str:
     """Repair spacing; the spaces inside a 本报讯(记者 …) byline separate names, so stay."""
-    rest, byline, _ = split_leading(text) if not level else (text, None, False)
+    label, byline, rest = dateline_parts(text) if not level else ("", None, text)
     if byline is not None:
-        return f"本报讯({byline.text.strip('()（）')})" + squeeze_body(rest)
+        return f"{label}({byline.text.strip('()（）')})" + squeeze_body(rest)
     return squeeze_headline(text) if is_headline_like(text, level) else squeeze_body(text)
 
 

@@ -85,6 +85,8 @@ def test_glued_byline(text: str, body: str, names: tuple[str, ...]) -> None:
         ("本报讯 记者 张三 王五 报道 近日", "近日", ("张三", "王五")),
         ("本报讯 记者从二七区获悉，", "记者从二七区获悉，", ()),
         ("本报讯 记者 张三 近日，", "近日，", ("张三",)),
+        ("本报电（记者 张三）近日", "近日", ("张三",)),
+        ("本报郑州10月21日讯（记者 张三）近日", "本报郑州10月21日讯 近日", ("张三",)),
     ],
 )
 def test_dateline_byline(text: str, body: str, names: tuple[str, ...]) -> None:
