@@ -229,6 +229,8 @@ def is_headline_like(text: str, level: int = 0) -> bool:
         return True
     if len(text) > 2 * LONG_LINE:  # wider than LONG_LINE even if all ASCII
         return False
+    if text.endswith(("：", ":", "，", ",", "、", "；", ";")):
+        return False  # 主要做法如下： leads into what follows; no headline ends so
     return visual_width(text) <= LONG_LINE and not _terminal(text) and "。" not in text
 
 

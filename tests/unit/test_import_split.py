@@ -101,9 +101,18 @@ def test_seed_004_headline_subtitle_and_photo_items() -> None:
             "标题\n\n本报记者 王红 文/图\n\n第一段。\n\n■ 小标题\n\n第二段。\n\n新标题\n\n正文。\n",
             ["article"] * 2,
         ),
+        # a short line ending in a colon leads into the text: a paragraph, not a heading
+        ("标题\n\n本报讯 第一段。\n\n主要做法如下：\n\n一是加强领导。\n记者 甲乙\n", ["article"]),
         # three 本报讯 datelines, three articles, no headlines
         ("本报讯 一。\n记者 甲乙\n\n本报讯 二。\n\n本报讯 三。\n", ["article"] * 3),
     ],
 )
 def test_item_boundaries(page: str, kinds: list[str]) -> None:
     assert [item.kind for item in split_page(clean_page(page))] == kinds
+
+
+def test_colon_line_stays_a_paragraph() -> None:
+    (item,) = split_page(
+        clean_page("标题\n\n本报讯 第一段。\n\n主要做法如下：\n\n一是加强领导。\n")
+    )
+    assert [block.kind for block in item.blocks] == ["paragraph"] * 3
