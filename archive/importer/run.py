@@ -10,7 +10,7 @@ that cannot be decoded stops the import with one error line and no files.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archive import frontmatter
@@ -36,12 +36,12 @@ class Outcome:
     record: Record
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """The result of an import run: outcomes per article, proposals and warnings."""
 
     pages: tuple[PageResult, ...]
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: tuple[Outcome, ...]
 
     def count(self, status: str) -> int:
         """How many articles ended with this status."""
@@ -194,7 +194,6 @@ def write_pages(
     articles = content_dir / "articles"
     ledger = emit.load_ledger(content_dir)
     taken = emit.taken_ids(content_dir, ledger)
-    report = Report(pages=results)
     planned: list[tuple[Outcome, bytes, PageResult]] = []
     for page in results:
         for record in page.records:
@@ -206,13 +205,12 @@ def write_pages(
         if outcome.status in (NEW, UPDATED, UNCHANGED):
             rec = outcome.record
             ledger.record(page.page, page.page_sha256, rec.item, rec.id, emit.sha256(data))
-        report.outcomes.append(outcome)
     for page in results:
         raw_path = content_dir / "raw" / page.page
         if not raw_path.exists() or raw_path.read_bytes() != page.raw:
             emit.write_atomic(raw_path, page.raw)
     emit.write_atomic(content_dir / emit.LEDGER_NAME, ledger.dumps().encode("utf-8"))
-    return report
+    return Report(pages=results, outcomes=tuple(outcome for outcome, _, _ in planned))
 
 
 def _plan_article(
