@@ -188,6 +188,7 @@ class Site:
 
     root: Path
     base_url: str
+    files: frozenset[str] = frozenset()  # every file below root, as POSIX paths
 
     @property
     def base_path(self) -> str:
@@ -214,7 +215,8 @@ class Report:
 
 def check_site(root: Path, base_url: str) -> Report:
     """Every problem of the site built in `root`, to be served at `base_url`."""
-    site = Site(root, base_url)
+    every_file = frozenset(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    site = Site(root, base_url, every_file)
     pages = sorted(_files(root, ".html"))
     parsed = {page: _parse(root / page) for page in pages}
     ids = {page: frozenset(parser.ids) for page, parser in parsed.items()}
@@ -324,7 +326,7 @@ def _reference_message(
     target = _target_path(site, page, parts.netloc, parts.path)
     if target is None:
         return f"站内地址缺少基础路径 {site.base_path}：{url}"
-    file = _existing_file(site.root, unquote(target[len(site.base_path) :]))
+    file = _existing_file(site.files, unquote(target[len(site.base_path) :]))
     if file is None:
         return f"{'资源不存在' if reference.role == 'asset' else '链接目标不存在'}：{url}"
     fragment = unquote(parts.fragment)
@@ -348,18 +350,14 @@ def _target_path(site: Site, page: str, netloc: str, path: str) -> str | None:
     return absolute if inside else None
 
 
-def _existing_file(root: Path, relative: str) -> str | None:
+def _existing_file(files: frozenset[str], relative: str) -> str | None:
     """The file GitHub Pages would serve for a path below the site root, if any."""
     relative = relative.lstrip("/")
     if relative.endswith("/") or not relative:
-        candidates = [relative + "index.html"]
+        candidates = (relative + "index.html",)
     else:  # GitHub Pages serves /x from x, x/index.html (after a redirect) or x.html
-        candidates = [relative, relative + "/index.html", relative + ".html"]
-    for candidate in candidates:
-        path = (root / candidate).resolve()
-        if path.is_file() and path.is_relative_to(root.resolve()):
-            return candidate
-    return None
+        candidates = (relative, relative + "/index.html", relative + ".html")
+    return next((candidate for candidate in candidates if candidate in files), None)
 
 
 def xml_references(raw: str) -> tuple[list[Reference], str]:
