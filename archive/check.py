@@ -12,6 +12,7 @@ one line `page:line: message`; any problem makes the exit status 1.
 from __future__ import annotations
 
 import argparse
+import json
 import posixpath
 import re
 import sys
@@ -52,6 +53,8 @@ URL_ATTRIBUTES = {
 SRCSET_TAGS = frozenset(("img", "source"))
 # Open Graph and Twitter tags whose content is an absolute URL of this site.
 META_URLS = frozenset(("og:url", "og:image", "twitter:image"))
+# JSON-LD keys whose URL is a file (an asset) rather than a page.
+JSON_LD_ASSETS = frozenset(("image", "logo", "contentUrl", "thumbnailUrl"))
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"\s]+)", re.I)
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 _SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "sms:", "blob:", "about:")
@@ -95,6 +98,7 @@ class _PageParser(HTMLParser):
         self.title: str | None = None
         self.doctype = False
         self._in_title = False
+        self._json_ld: list[str] | None = None  # text of an open JSON-LD script
 
     def handle_decl(self, decl: str) -> None:
         self.doctype = self.doctype or decl.lower().strip() == "doctype html"
@@ -104,6 +108,8 @@ class _PageParser(HTMLParser):
         if tag not in VOID:
             self.stack.append((tag, self.getpos()[0]))
         self._in_title = tag == "title"
+        if tag == "script" and (dict(attrs).get("type") or "") == "application/ld+json":
+            self._json_ld = []
         if tag == "title":
             self.title = ""
 
@@ -115,6 +121,9 @@ class _PageParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         line = self.getpos()[0]
         self._in_title = False
+        if tag == "script" and self._json_ld is not None:
+            self._json_ld_references("".join(self._json_ld), line)
+            self._json_ld = None
         if tag in VOID:
             self.problems.append((line, f"空元素 <{tag}> 不应有结束标签"))
         elif not any(open_tag == tag for open_tag, _ in self.stack):
@@ -129,6 +138,8 @@ class _PageParser(HTMLParser):
                 )
 
     def handle_data(self, data: str) -> None:
+        if self._json_ld is not None:
+            self._json_ld.append(data)
         if self._in_title:
             self.title = (self.title or "") + data
 
@@ -138,6 +149,18 @@ class _PageParser(HTMLParser):
         for tag, line in reversed(self.stack):
             self.problems.append((line, f"<{tag}> 未闭合"))
         self.stack.clear()
+
+    def _json_ld_references(self, text: str, line: int) -> None:
+        """Structured data must parse, and its URLs of this site must lead somewhere."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            self.problems.append((line, f"JSON-LD 无法解析：{error.msg}"))
+            return
+        for key, value in _json_strings(data):
+            if value.startswith(("http://", "https://")):
+                role = "asset" if key in JSON_LD_ASSETS else "link"
+                self.references.append(Reference(value, line, role))
 
     def _in_foreign(self) -> bool:
         return any(tag in FOREIGN for tag, _ in self.stack)
@@ -154,6 +177,18 @@ class _PageParser(HTMLParser):
             else:
                 self.ids[element_id] = line
         self.references.extend(_tag_references(tag, attrs, line))
+
+
+def _json_strings(data: object, key: str = "") -> Iterator[tuple[str, str]]:
+    """(key, string) of every string value in parsed JSON, depth first."""
+    if isinstance(data, str):
+        yield key, data
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            yield from _json_strings(value, name)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _json_strings(value, key)
 
 
 def _tag_references(tag: str, attrs: dict[str, str | None], line: int) -> Iterator[Reference]:

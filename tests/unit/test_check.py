@@ -209,6 +209,31 @@ CASES = [
         ["articles/a-1/index.html:1: 缺少 <!DOCTYPE html>"],
     ),
     (
+        "structured data naming a missing page",
+        {
+            "old/index.html": page(
+                head='<script type="application/ld+json">\n{"@type": "NewsArticle", '
+                '"url": "https://example.github.io/initiative-archive/articles/a-2/", '
+                '"publisher": {"url": "https://www.gov.cn/"}}\n</script>',
+                title="移",
+            )
+        },
+        [
+            "old/index.html:8: 链接目标不存在："
+            "https://example.github.io/initiative-archive/articles/a-2/"
+        ],
+    ),
+    (
+        "structured data that is not JSON",
+        {
+            "old/index.html": page(
+                head='<script type="application/ld+json">{"@type": "NewsArticle",}</script>',
+                title="移",
+            )
+        },
+        ["old/index.html:6: JSON-LD 无法解析：Expecting property name enclosed in double quotes"],
+    ),
+    (
         "feed that is not XML",
         {"feed.xml": '<?xml version="1.0"?>\n<feed>\n<entry>\n</feed>\n'},
         ["feed.xml: XML 格式错误：mismatched tag: line 4, column 2"],
