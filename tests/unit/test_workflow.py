@@ -37,8 +37,8 @@ def readme_first_command() -> str:
 
 
 def build_step(workflow: dict) -> dict:
-    (step,) = [s for s in steps(workflow, "build") if "build.py" in s.get("run", "")]
-    return step
+    """The step that installs and builds: the first one that runs build.py."""
+    return next(s for s in steps(workflow, "build") if "build.py" in s.get("run", ""))
 
 
 def test_runs_on_push_to_main_and_by_hand(workflow: dict) -> None:
@@ -92,6 +92,14 @@ def test_base_url_comes_from_configure_pages_outputs(workflow: dict) -> None:
     assert build.index(configure) < build.index(build_step(workflow))
     words = shlex.split(build_step(workflow)["run"].split("&&")[-1])
     assert words[words.index("--base-url") + 1] == "${{ steps.pages.outputs.base_url }}/"
+
+
+def test_site_is_checked_before_upload_with_the_same_base_url(workflow: dict) -> None:
+    build = steps(workflow, "build")
+    (check,) = [s for s in build if "build.py check" in s.get("run", "")]
+    (upload,) = [s for s in build if "upload-pages-artifact" in s.get("uses", "")]
+    assert build.index(build_step(workflow)) < build.index(check) < build.index(upload)
+    assert BASE_URL_OPTION in check["run"]
 
 
 def test_uploads_the_folder_the_build_writes(workflow: dict) -> None:
