@@ -35,6 +35,8 @@ _WHITESPACE = re.compile(r"\s")
 LONG_LINE = 40
 _MIN_WRAPPED_SAMPLES = 4
 _WIDTH_SLACK = 2.5
+# A line this much narrower than the column was not wrapped: it ended on its own.
+_SHORT_LINE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +136,20 @@ def _joins(
         return cur.gap == 0 and blank_paragraphs and not _headline_shape(cur.text)
     if split_trailing(prev.text)[1] is not None:
         return False
-    if cur.gap == 0 or _CONTINUATION_START.match(cur.text):
+    if cur.gap == 0:
+        return not _stacked_headlines(prev, cur, width, after_break)
+    if _CONTINUATION_START.match(cur.text):
         return True
     return _wrapped(prev, width, after_break) and _body_like(cur, nxt, width)
+
+
+def _stacked_headlines(prev: _Raw, cur: _Raw, width: float | None, after_break: bool) -> bool:
+    """A kicker directly above its title: two headline lines, not one wrapped line."""
+    if prev.dateline or not is_headline_like(prev.text):
+        return False
+    if width is None:  # no printed columns: lines are paragraphs or headlines
+        return is_headline_like(cur.text)
+    return after_break and visual_width(prev.text) < _SHORT_LINE * width
 
 
 def _wrapped(raw: _Raw, width: float | None, after_break: bool) -> bool:

@@ -86,6 +86,11 @@ def test_headline_spacing(raw: str, expected: str) -> None:
         # a byline glued to the last paragraph becomes its own line
         ("发展新路子。 记者 景静", ["发展新路子。", "记者 景静"]),
         ("纳入市级培育库。记者 景静", ["纳入市级培育库。", "记者 景静"]),
+        # a kicker printed right above its title stays a line of its own
+        (
+            "党建引领网格化治理\n“党建+网格化”共绘社区治理“同心圆”\n\n本报讯 正文。",
+            ["党建引领网格化治理", "“党建+网格化”共绘社区治理“同心圆”", "本报讯正文。"],
+        ),
         # Markdown headings keep their level and never join
         ("## 标题\n正文。", ["标题", "正文。"]),
     ],
