@@ -1,4 +1,4 @@
-"""Figures: article text -> key figures (amounts, counts, percentages with what they count).
+"""Stage: article text -> key figures (amounts, counts, percentages with what they count).
 
 One compiled regular expression finds every number followed by a unit; the
 label is the noun phrase the clause attaches to it: the words after a count
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 KINDS = ("amount", "count", "percent")
 
-# Units, longest first so that 人次 wins over 人 and 万美元 over 元.
+# Units; _alternation tries the longest first, so 人次 wins over 人 and 个百分点 over 个.
 _AMOUNT_UNITS = ("美元", "港元", "欧元", "元")
 _COUNT_UNITS = (
     "人次", "件次", "户次", "场次", "批次", "个", "件", "家", "人", "次", "项", "条", "套",
