@@ -4,8 +4,9 @@ printed above an item, or makes a short title from the lead where none is printe
 With Markdown marks the page says which line is the headline (`##`; a lone `#`
 level otherwise); lines above it are kickers (a page banner becomes the first
 item's kicker), lines below it subtitles. Without marks the first line is the
-title and the rest its subtitle: the text alone cannot tell a kicker from a
-subtitle, and the first line is the one readers quote.
+title and the rest its subtitle (the text alone cannot tell a kicker from a
+subtitle), except in a block of three, printed as kicker / headline / subtitle
+(引题 / 主题 / 副题), and a line starting with —— is always a subtitle.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _TIME_LEAD = re.compile(
     r"\d{1,2}月\d{1,2}日(?:[上下]午|晚|早)?|\d{1,2}日(?:[上下]午|晚)?)$"
 )
 _MAIN_LEVEL = 2
+_CLASSIC_BLOCK = 3
+_SUBTITLE_DASH = ("——", "—", "--")
 _QUOTED = re.compile(r"“[^“”]{6,}”")
 
 
@@ -48,7 +51,10 @@ def _main_index(levels: tuple[int, ...], headings: tuple[str, ...]) -> int:
     if marked:
         deepest = max(levels[i] for i in marked)
         return max(i for i in marked if levels[i] == deepest)
-    return next((i for i, text in enumerate(headings) if not is_date_line(text)), 0)
+    lines = [i for i, text in enumerate(headings) if not is_date_line(text)]
+    if len(lines) >= _CLASSIC_BLOCK and not headings[lines[1]].startswith(_SUBTITLE_DASH):
+        return lines[1]  # 引题 / 主题 / 副题: the middle line is the headline
+    return lines[0] if lines else 0
 
 
 def generate_title(item: Item) -> str:

@@ -11,7 +11,7 @@ import yaml
 from archive.importer.clean import clean_page
 from archive.importer.decode import decode_page
 from archive.importer.emit import render_body
-from archive.importer.record import CAPTION, HEADING, Item
+from archive.importer.record import CAPTION, HEADING, Byline, Item
 from archive.importer.split import split_page
 from archive.importer.titles import choose_headline
 
@@ -116,3 +116,23 @@ def test_colon_line_stays_a_paragraph() -> None:
         clean_page("标题\n\n本报讯 第一段。\n\n主要做法如下：\n\n一是加强领导。\n")
     )
     assert [block.kind for block in item.blocks] == ["paragraph"] * 3
+
+
+@pytest.mark.parametrize(
+    ("headings", "levels", "roles"),
+    [
+        (("主题",), (0,), ("", "主题", "")),
+        (("主题", "副题"), (0, 0), ("", "主题", "副题")),
+        (("引题", "主题", "副题"), (0, 0, 0), ("引题", "主题", "副题")),
+        (("主题", "——副题", "其二"), (0, 0, 0), ("", "主题", "——副题 其二")),
+        (("2024年6月7日 星期五", "主题"), (0, 0), ("2024年6月7日 星期五", "主题", "")),
+        (("版头", "主题", "副题"), (1, 2, 0), ("版头", "主题", "副题")),
+        (("版头", "主题"), (1, 1), ("版头", "主题", "")),
+    ],
+)
+def test_headline_roles(
+    headings: tuple[str, ...], levels: tuple[int, ...], roles: tuple[str, str, str]
+) -> None:
+    item = Item("article", headings, levels, (), Byline())
+    head = choose_headline(item)
+    assert (head.kicker, head.title, head.subtitle) == roles and not head.generated
