@@ -51,6 +51,7 @@ TAG_WORD_WEIGHT = 8
 GZIP_LEVEL = 6
 FRAGMENT_GZIP_LEVEL = 6
 FACETS = ("district", "programme", "year", "kind")
+ALIGN = 64  # documents start at multiples of this many positions
 _SPACE = re.compile(r"[\s\u200b\ufeff\x00]+")
 _SEP = "\x00"  # never in normalised text: marks field padding and document ends
 
@@ -83,15 +84,19 @@ def layout_for(fields: Sequence[tuple[str, tuple[str, ...], str]]) -> Layout:
 
 
 def positioned_text(fields: tuple[str, tuple[str, ...], str], layout: Layout) -> str:
-    """One document as a string whose indices are its search positions."""
+    """One document as a string whose indices are its search positions.
+
+    Padded with separators to a multiple of ALIGN characters, so the meta table
+    stores each document's length in slots: one byte for most articles.
+    """
     title, tags, body = fields
-    tag_text = _SEP.join(tags)
-    return (
+    text = (
         title.ljust(layout.tag_base, _SEP)
-        + tag_text.ljust(layout.body_base - layout.tag_base, _SEP)
+        + _SEP.join(tags).ljust(layout.body_base - layout.tag_base, _SEP)
         + body
         + _SEP
     )
+    return text.ljust(-(-len(text) // ALIGN) * ALIGN, _SEP)
 
 
 def js_order(key: str) -> bytes:
@@ -306,7 +311,7 @@ def _entry_bytes(unit: Unit) -> int:
 def pack_shards(
     units: list[Unit], shard_bytes: int = SHARD_RAW_BYTES
 ) -> tuple[list[OutputFile], list[list[object]]]:
-    """Units in JS key order -> gzip shard files and the shard map.
+    """Units in JS key order -> gzip shard files s/<n>.bin and the shard map.
 
     A shard's header lists [key, byte length, value count] per unit, plus the
     base value for a later part of a split key; offsets follow from the lengths.
@@ -317,9 +322,8 @@ def pack_shards(
         if batch and (unit is None or size + _entry_bytes(unit) > shard_bytes):
             header = [[u.key, len(u.data), u.count, *([u.base] if u.base else [])] for u in batch]
             data = _gzip(_framed(header, b"".join(u.data for u in batch)))
-            name = f"s/{hashlib.sha1(data).hexdigest()[:16]}.bin"
-            files.append(OutputFile(SEARCH_DIR + name, data))
-            shard_map.append([batch[0].key, batch[-1].key, name, len(data)])
+            files.append(OutputFile(f"{SEARCH_DIR}s/{len(files)}.bin", data))
+            shard_map.append([batch[0].key, batch[-1].key, len(data)])
             batch, size = [], 0
         if unit is not None:
             batch.append(unit)
@@ -337,11 +341,11 @@ def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[str]]:
     }
 
 
-def doc_table(docs: Sequence[SearchDoc], values: dict[str, list[str]], lengths: list[int]) -> bytes:
-    """Per document: year, kind, positioned length, districts and programmes (varints)."""
+def doc_table(docs: Sequence[SearchDoc], values: dict[str, list[str]], slots: list[int]) -> bytes:
+    """Per document: year, kind, length in ALIGN slots, districts and programmes (varints)."""
     index = {facet: {v: i for i, v in enumerate(vals)} for facet, vals in values.items()}
     out: list[int] = []
-    for doc, length in zip(docs, lengths, strict=True):
+    for doc, length in zip(docs, slots, strict=True):
         out += [index["year"][doc.year], index["kind"][doc.kind], length]
         out += [len(doc.districts), *(index["district"][d] for d in doc.districts)]
         out += [len(doc.programmes), *(index["programme"][p] for p in doc.programmes)]
@@ -381,21 +385,31 @@ def build_index(
     shard_files, shard_map = pack_shards(
         ngram_units(texts, part_bytes) + word_units(words), shard_bytes
     )
-    lengths = [len(t) for t in texts]
+    slots = [len(t) // ALIGN for t in texts]
     values = facet_values(docs)
+    fragments = [OutputFile(f"{SEARCH_DIR}f/{n}.bin", fragment(doc)) for n, doc in enumerate(docs)]
+    digest = hashlib.sha1()
+    for f in (*shard_files, *fragments):
+        digest.update(f.data)
     header = {
-        "version": FORMAT_VERSION,
+        "format": FORMAT_VERSION,
+        "build": digest.hexdigest()[:12],  # ?v= on shard and fragment URLs: no stale caches
         "count": len(docs),
+        "align": ALIGN,
         "tag_base": layout.tag_base,
         "body_base": layout.body_base,
-        "avg_length": sum(len(body) for _, _, body in fields) / max(1, len(fields)),
+        "avg_length": sum(body_length(n, layout) for n in slots) / max(1, len(slots)),
         "facets": values,
         "shards": shard_map,
     }
-    table = doc_table(docs, values, lengths)
+    table = doc_table(docs, values, slots)
     meta = OutputFile(SEARCH_DIR + "meta.bin", _gzip(_framed(header, table)))
-    fragments = [OutputFile(f"{SEARCH_DIR}f/{n}.bin", fragment(doc)) for n, doc in enumerate(docs)]
     return (meta, *shard_files, *fragments)
+
+
+def body_length(slots: int, layout: Layout) -> int:
+    """The body length BM25 uses: the document's slots less the title and tag areas."""
+    return max(1, slots * ALIGN - layout.body_base)
 
 
 def _date_key(date: str) -> tuple[int, ...]:

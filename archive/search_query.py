@@ -80,7 +80,7 @@ class DocInfo:
 
     year: int
     kind: int
-    length: int  # of the positioned text: title and tag areas, body, separator
+    slots: int  # length of the positioned text in ALIGN slots
     districts: tuple[int, ...]
     programmes: tuple[int, ...]
 
@@ -108,10 +108,10 @@ def parse_docs(body: bytes, count: int) -> tuple[DocInfo, ...]:
     values = read_varints(body)
     docs = []
     for _ in range(count):
-        year, kind, length = next(values), next(values), next(values)
+        year, kind, slots = next(values), next(values), next(values)
         districts = tuple(next(values) for _ in range(next(values)))
         programmes = tuple(next(values) for _ in range(next(values)))
-        docs.append(DocInfo(year, kind, length, districts, programmes))
+        docs.append(DocInfo(year, kind, slots, districts, programmes))
     return tuple(docs)
 
 
@@ -125,7 +125,8 @@ class SearchIndex:
         self.header: dict = header  # type: ignore[assignment]
         self.count: int = self.header["count"]
         self.docs = parse_docs(body, self.count)
-        self.starts = list(itertools.accumulate((d.length for d in self.docs), initial=0))
+        align = self.header["align"]
+        self.starts = list(itertools.accumulate((d.slots * align for d in self.docs), initial=0))
         self._shards: dict[str, tuple[dict[str, list[list[int]]], bytes]] = {}
 
     def fetch(self, name: str) -> bytes:
@@ -133,14 +134,18 @@ class SearchIndex:
         self.fetched.append(name)
         return self._read(SEARCH_DIR + name)
 
-    def shards_for(self, key: str) -> list[list]:
-        """Map entries of the shards that can hold `key` (first <= key <= last)."""
+    def shards_for(self, key: str) -> list[tuple[int, int]]:
+        """(shard number, gzip bytes) of the shards that can hold `key` (first <= key <= last)."""
         k = js_order(key)
-        return [s for s in self.header["shards"] if js_order(s[0]) <= k <= js_order(s[1])]
+        return [
+            (n, size)
+            for n, (first, last, size) in enumerate(self.header["shards"])
+            if js_order(first) <= k <= js_order(last)
+        ]
 
     def cost(self, key: str) -> int:
         """Compressed bytes to fetch for a key; 0 means the key is in no shard."""
-        return sum(s[3] for s in self.shards_for(key))
+        return sum(size for _, size in self.shards_for(key))
 
     def _shard(self, name: str) -> tuple[dict[str, list[list[int]]], bytes]:
         if name not in self._shards:
@@ -154,8 +159,8 @@ class SearchIndex:
         return self._shards[name]
 
     def _parts(self, key: str) -> Iterator[tuple[bytes, int, int, int, int]]:
-        for shard in self.shards_for(key):
-            entries, body = self._shard(shard[2])
+        for number, _ in self.shards_for(key):
+            entries, body = self._shard(f"s/{number}.bin")
             for offset, length, count, base in entries.get(key, ()):
                 yield body, offset, offset + length, count, base
 
@@ -224,8 +229,8 @@ class SearchIndex:
     def score(self, doc: int, hit: Hit, df: int, word: int, word_df: int) -> float:
         """BM25 of the phrase in the body, boosts for title, tags and a jieba word."""
         idf = self.idf(df)
-        length = self.docs[doc].length - self.header["body_base"] - 1
-        norm = 1 - B + B * length / max(self.header["avg_length"], 1)
+        length = max(1, self.docs[doc].slots * self.header["align"] - self.header["body_base"])
+        norm = 1 - B + B * length / self.header["avg_length"]
         score = idf * hit.body * (K1 + 1) / (hit.body + K1 * norm)
         if hit.title:
             score += TITLE_BOOST * idf

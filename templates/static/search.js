@@ -72,8 +72,8 @@
         var v = varints(framed.body, 0, framed.body.length), at = 0, docs = [];
         h.starts = [0];
         for (var n = 0; n < h.count; n++) {
-          var doc = { year: [v[at]], kind: [v[at + 1]], length: v[at + 2] };
-          h.starts.push(h.starts[n] + doc.length);
+          var doc = { year: [v[at]], kind: [v[at + 1]], slots: v[at + 2] };
+          h.starts.push(h.starts[n] + doc.slots * h.align);
           at += 3;
           doc.district = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at];
           doc.programme = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at];
@@ -86,11 +86,14 @@
     }
     return metaPromise;
   }
+  // Shard numbers whose key range holds `key` (first <= key <= last).
   function shardsFor(h, key) {
-    return h.shards.filter(function (s) { return s[0] <= key && key <= s[1]; });
+    var out = [];
+    h.shards.forEach(function (s, n) { if (s[0] <= key && key <= s[1]) { out.push(n); } });
+    return out;
   }
   function cost(h, key) {
-    return shardsFor(h, key).reduce(function (sum, s) { return sum + s[3]; }, 0);
+    return shardsFor(h, key).reduce(function (sum, n) { return sum + h.shards[n][2]; }, 0);
   }
   function parsedShard(name) {
     return load(name).then(function (bytes) {
@@ -104,7 +107,7 @@
   }
   // Every part of a key, in order: [{body, start, end, ndocs, base}].
   function parts(h, key) {
-    return Promise.all(shardsFor(h, key).map(function (s) { return parsedShard(s[2]); }))
+    return Promise.all(shardsFor(h, key).map(function (n) { return parsedShard("s/" + n + ".bin?v=" + h.build); }))
       .then(function (shards) {
         var out = [];
         shards.forEach(function (shard) {
@@ -193,7 +196,7 @@
   function idf(h, df) { return Math.log(1 + (h.count - df + 0.5) / (df + 0.5)); }
   function score(h, doc, hit, df, word, wordDf) {
     var i = idf(h, df);
-    var norm = 1 - B + B * (h.docs[doc].length - h.body_base - 1) / Math.max(h.avg_length, 1);
+    var norm = 1 - B + B * Math.max(1, h.docs[doc].slots * h.align - h.body_base) / h.avg_length;
     var s = i * hit.body * (K1 + 1) / (hit.body + K1 * norm);
     if (hit.title) { s += TITLE_BOOST * i; }
     if (hit.tags) { s += TAG_BOOST * i; }
@@ -245,7 +248,7 @@
     });
   }
   function fragment(doc) {
-    return load("f/" + doc + ".bin").then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
+    return meta().then(function (h) { return load("f/" + doc + ".bin?v=" + h.build); }).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
   }
   window.ArchiveSearch = { query: query, fragment: fragment, normalise: normalise };
 

@@ -72,7 +72,7 @@ def test_layout_puts_each_field_at_its_base():
     assert text.index("标题") == 0
     assert text.index("郑好融") == layout.tag_base
     assert text.index("正文") == layout.body_base
-    assert text.endswith("\x00")
+    assert text.endswith("\x00") and len(text) % 64 == 0
     assert doc.kind == "article"
 
 
@@ -97,7 +97,12 @@ def test_meta_describes_documents_facets_and_shards(files):
     assert header["facets"]["year"] == sorted({d.year for d in docs}, reverse=True)
     assert "二七区" in header["facets"]["district"]
     shard_paths = {f.path for f in files if f.path.startswith("search/s/")}
-    assert {"search/" + s[2] for s in header["shards"]} == shard_paths
+    assert {f"search/s/{n}.bin" for n in range(len(header["shards"]))} == shard_paths
+    sizes = {f.path: len(f.data) for f in files}
+    shard_sizes = [sizes[f"search/s/{n}.bin"] for n in range(len(header["shards"]))]
+    assert [s[2] for s in header["shards"]] == shard_sizes
+        sizes[f"search/s/{n}.bin"] for n in range(len(sizes) and len(header["shards"]))
+    ]
     keys = [(s[0], s[1]) for s in header["shards"]]
     utf16 = [(a.encode("utf-16-be"), b.encode("utf-16-be")) for a, b in keys]
     assert all(a <= b for a, b in utf16)
