@@ -101,8 +101,6 @@ def test_meta_describes_documents_facets_and_shards(files):
     sizes = {f.path: len(f.data) for f in files}
     shard_sizes = [sizes[f"search/s/{n}.bin"] for n in range(len(header["shards"]))]
     assert [s[2] for s in header["shards"]] == shard_sizes
-        sizes[f"search/s/{n}.bin"] for n in range(len(sizes) and len(header["shards"]))
-    ]
     keys = [(s[0], s[1]) for s in header["shards"]]
     utf16 = [(a.encode("utf-16-be"), b.encode("utf-16-be")) for a, b in keys]
     assert all(a <= b for a, b in utf16)
