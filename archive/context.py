@@ -455,34 +455,36 @@ class Contexts:
             "target_url": urls.absolute(self.config.base_url, target),
         }
 
-    def articles_json(self) -> str:
-        """/data/articles.json: every article's metadata, for researchers."""
-        records = [self._record(a, e) for a, e in self.by_id.values()]
-        return json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-    def _record(self, article: Article, entry: Entry) -> dict:
-        source = article.source
-        return {
-            "id": article.id,
-            "url": urls.absolute(self.config.base_url, urls.article(article.id)),
-            "title": article.title,
-            "kicker": article.kicker,
-            "subtitle": article.subtitle,
-            "date": article.date,
-            "kind": article.kind,
-            "districts": list(article.districts),
-            "programmes": [r.name for r in entry.programmes],
-            "places": list(article.places),
-            "reporters": list(article.reporters),
-            "correspondents": list(article.correspondents),
-            "photographers": list(article.photographers),
-            "source": {"page": source.page, "item": source.item} if source else None,
-            "chars": entry.chars,
-            "summary": entry.summary,
-        }
-
 
 def json_ld(data: dict) -> str:
     """schema.org data as JSON safe to put inside a <script> element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def articles_json(site: Site, config: SiteConfig) -> str:
+    """/data/articles.json: every article's metadata, for researchers."""
+    records = [_record(a, e, config) for a, e in zip(site.articles, site.entries, strict=True)]
+    return json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _record(article: Article, entry: Entry, config: SiteConfig) -> dict:
+    source = article.source
+    return {
+        "id": article.id,
+        "url": urls.absolute(config.base_url, urls.article(article.id)),
+        "title": article.title,
+        "kicker": article.kicker,
+        "subtitle": article.subtitle,
+        "date": article.date,
+        "kind": article.kind,
+        "districts": [r.name for r in entry.districts],
+        "programmes": [r.name for r in entry.programmes],
+        "places": list(article.places),
+        "reporters": list(article.reporters),
+        "correspondents": list(article.correspondents),
+        "photographers": list(article.photographers),
+        "source": {"page": source.page, "item": source.item} if source else None,
+        "chars": entry.chars,
+        "summary": entry.summary,
+    }

@@ -10,7 +10,6 @@ exists in memory; then write swaps the whole folder in.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 import time
@@ -26,7 +25,8 @@ from archive.config import ConfigError, SiteConfig, load_config
 from archive.errors import ArchiveError
 from archive.incremental import RenderMemo
 from archive.load import load_articles
-from archive.model import Analysis, OutputFile, Site
+from archive.model import Analysis, OutputFile, Site, Taxonomy
+from archive.search import build_search_index
 from archive.segment import make_segmenter
 from archive.taxonomy import load_taxonomy, make_lookup
 from archive.write import write_site
@@ -108,13 +108,15 @@ def build_site(
     with timed("规划页面", steps):
         with_search = (config.templates_dir / "search.html").is_file()
         pages = render.plan(site, config, with_search)
-    with timed("渲染页面", steps):
+    # The search index is built in one more process while the workers render pages:
+    # the two do not depend on each other, and together they keep both cores busy.
+    search_job = workers.in_background(_search_range, (site, config, taxonomy), jobs)
+    with timed("渲染页面+搜索索引", steps), search_job as search_result:
         bar = progress.stage("渲染页面") if progress else None
         html = incremental.render_pages(pages, config, jobs, bar, memo)
         if progress:
             progress.done()
-    with timed("搜索索引", steps):
-        index = search_index(site, config, taxonomy)
+        index = tuple(search_result.result())
     with timed("其他文件", steps):
         rest = render.machine_files(site, config) + render.static_files(config.templates_dir)
     files = (*html, *index, *rest)
@@ -136,13 +138,12 @@ def analyse_all(articles, tokenizer, jobs: int) -> dict[str, Analysis]:
     return {analysis.id: analysis for analysis in found}
 
 
-def search_index(site: Site, config: SiteConfig, taxonomy) -> tuple[OutputFile, ...]:
-    """The search stage's index files, once that stage exists in this checkout."""
-    if importlib.util.find_spec("archive.search") is None:
-        return ()
-    from archive.search import build_search_index
-
-    return tuple(build_search_index(site, config, taxonomy))
+def _search_range(
+    shared: tuple[Site, SiteConfig, Taxonomy], start: int, stop: int
+) -> list[OutputFile]:
+    """Background task: the search stage's index files."""
+    site, config, taxonomy = shared
+    return list(build_search_index(site, config, taxonomy))
 
 
 def _suggest(lookup) -> Callable[[str], str]:

@@ -20,7 +20,7 @@ import jinja2
 
 from archive import markdown_html, urls, workers
 from archive.config import SiteConfig
-from archive.context import Contexts
+from archive.context import Contexts, articles_json
 from archive.model import OutputFile, Site
 
 CHUNK = 100  # pages per worker task: results flow back while later chunks render
@@ -108,7 +108,7 @@ def machine_files(site: Site, config: SiteConfig) -> tuple[OutputFile, ...]:
     return (
         OutputFile(urls.ROBOTS, robots.encode()),
         OutputFile(urls.NOJEKYLL, b""),
-        OutputFile(urls.DATA, Contexts(site, config).articles_json().encode()),
+        OutputFile(urls.DATA, articles_json(site, config).encode()),
     )
 
 

@@ -10,9 +10,10 @@ workers gives the same bytes as a build with one.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -58,3 +59,19 @@ def _gather(parts: Iterator[list[Result]], count: int, progress: Progress | None
         if progress:
             progress(len(results), count)
     return results
+
+
+@contextlib.contextmanager
+def in_background(function: RangeFunction, shared: Any, jobs: int) -> Iterator[Future]:
+    """Run function(shared, 0, 1) in one more forked process while the caller goes on.
+
+    With jobs <= 1 it runs at once, in this process; the result is the same.
+    """
+    if jobs <= 1:
+        done: Future = Future()
+        done.set_result(function(shared, 0, 1))
+        yield done
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, context, initializer=_inherit, initargs=(shared,)) as pool:
+        yield pool.submit(_call, function, 0, 1)

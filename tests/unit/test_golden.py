@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT / "tests" / "golden"))
 
 import regenerate  # noqa: E402 - the golden site's own build recipe
 
-OWNED_ELSEWHERE = regenerate.OWNED_ELSEWHERE + "/"
+OWNED_ELSEWHERE = regenerate.OWNED_ELSEWHERE
 
 
 def _files(folder: Path) -> dict[str, bytes]:
