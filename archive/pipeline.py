@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -50,14 +51,22 @@ def run(args: argparse.Namespace) -> int:
     pages = sum(1 for f in files if f.path.endswith(".html"))
     if not args.quiet:
         if os.environ.get("IA_TIMINGS"):
-            for name, seconds in steps:
-                print(f"  {name:<16} {seconds:6.2f} 秒", file=sys.stderr)
+            _print_timings(steps)
         elapsed = time.perf_counter() - started
         print(
             f"已生成 {pages} 个页面（共 {len(files)} 个文件）到 {config.output_dir}，"
             f"用时 {elapsed:.1f} 秒"
         )
     return 0
+
+
+def _print_timings(steps: list[tuple[str, float]]) -> None:
+    """Each step's wall time and the peak memory of this process and of its workers."""
+    for name, seconds in steps:
+        print(f"  {name:<16} {seconds:6.2f} 秒", file=sys.stderr)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    print(f"  峰值内存：主进程 {own} MB，子进程 {workers_peak} MB", file=sys.stderr)
 
 
 def config_from_args(args: argparse.Namespace) -> SiteConfig:
