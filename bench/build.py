@@ -20,6 +20,7 @@ more peak memory than Hugo.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -63,9 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="ia-bench-", dir=args.out_root))
     try:
         rows = [row for size in args.sizes for row in time_size(args, work, scratch, size)]
+        stages = [stage_times(work, scratch, size) for size in args.sizes if args.stages]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(report(rows, args))
+    for size, text in zip(args.sizes, stages, strict=False):
+        print(f"\nStages of one cold build of ours, {size:,} articles (IA_TIMINGS=1):\n\n{text}")
+    if args.serve_edits:
+        print(serve_section(args, work, rows))
     return 0 if all(row.exit_codes == "0" for row in rows) else 1
 
 
@@ -88,6 +94,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--engines", nargs="+", default=["ours", "ours-warm", "hugo", "pelican"],
         choices=["ours", "ours-warm", "hugo", "pelican"],
+    )  # fmt: skip
+    parser.add_argument(
+        "--stages", action="store_true",
+        help="after the timed runs, one more cold build of ours printing its stage times",
+    )  # fmt: skip
+    parser.add_argument(
+        "--serve-edits", type=int, default=5,
+        help="one-article edits timed under build.py serve (0: skip that part)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     if REPO in args.work.resolve().parents or args.work.resolve() == REPO:
@@ -153,6 +167,21 @@ def timed(
     shutil.rmtree(keep, ignore_errors=True)
     numbers = [float(value) for value in fields[2:8]]
     return Row(engine, size, int(fields[1]), *numbers, fields[8], pages)
+
+
+def stage_times(work: Path, scratch: Path, size: int) -> str:
+    """The engine's own per-stage timings of one cold build (not --quiet, so it prints them)."""
+    command, cwd, env = engine_command("ours", work, size)
+    command = [arg for arg in command if arg != "--quiet"]
+    out = Path(tempfile.mkdtemp(prefix="stages-", dir=scratch))
+    env = {**env, "IA_TIMINGS": "1"}
+    env.pop("CI", None)
+    argv = [arg.replace("{out}", str(out)) for arg in command]
+    result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    shutil.rmtree(out, ignore_errors=True)
+    stages = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
+    summary = result.stdout.strip().splitlines()[-1:] if result.stdout.strip() else []
+    return "\n".join([*stages, *summary]) or result.stderr.strip()[-500:]
 
 
 def make_corpus(work: Path, form: str, size: int) -> Path:
@@ -234,7 +263,8 @@ def ratios(rows: list[Row]) -> list[str]:
         warm = by.get(("ours-warm", size))
         if warm:
             checks.append(f"wall warm/cold {warm.wall_med / ours.wall_med:.2f}")
-        out.append(f"- {size:,} articles (cold): " + "; ".join(checks))
+        if checks:
+            out.append(f"- {size:,} articles (cold): " + "; ".join(checks))
     return out
 
 
@@ -242,6 +272,42 @@ def _ratio(name: str, ours: float, anchor: float, target: float) -> str:
     ratio = ours / anchor if anchor else float("inf")
     verdict = "meets" if ratio <= target else "MISSES"
     return f"{name} {ratio:.2f} ({verdict} ≤ {target:g})"
+
+
+# --- serve: a one-article edit under `build.py serve` (measured by bench/serve_reload.py) ---
+
+
+def serve_section(args: argparse.Namespace, work: Path, rows: list[Row]) -> str:
+    """Edit-to-visible time and memory under serve, Hugo's `hugo server` rebuild, warm vs Hugo."""
+    spec = importlib.util.spec_from_file_location(
+        "serve_reload", Path(__file__).with_name("serve_reload.py")
+    )
+    serve_reload = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve_reload)
+    results = [
+        serve_reload.measure(make_corpus(work, "ours", size), work, args.serve_edits)
+        for size in args.sizes
+    ]
+    hugo = {}
+    if "hugo" in args.engines:
+        binary = hugo_binary(work)
+        for size in args.sizes:
+            site = make_corpus(work, "hugo", size)
+            hugo[size] = serve_reload.hugo_server(binary, site, args.serve_edits)
+    lines = ["", "## One-article edit under serve", "", serve_reload.table(results, hugo), ""]
+    return "\n".join(lines + warm_against_hugo(rows))
+
+
+def warm_against_hugo(rows: list[Row]) -> list[str]:
+    """The serve issue's target: a warm full build (cache filled) within Hugo's cold wall time."""
+    by = {(r.engine, r.size): r for r in rows}
+    out = []
+    for size in sorted({r.size for r in rows}):
+        warm, hugo = by.get(("ours-warm", size)), by.get(("hugo", size))
+        if warm and hugo:
+            check = _ratio("wall warm/Hugo cold", warm.wall_med, hugo.wall_med, 1.0)
+            out.append(f"- {size:,} articles: {check}")
+    return out
 
 
 if __name__ == "__main__":

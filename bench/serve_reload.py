@@ -81,7 +81,7 @@ def memory_mb(pid: int) -> tuple[float, float]:
 
 
 def corpus(work: Path, size: int) -> Path:
-    """A fresh copy of the gen_corpus.py corpus of this size (generated once into work/)."""
+    """The gen_corpus.py corpus of this size in our format, generated once into work/."""
     source = work / f"ours-{size}"
     if not (source / "content").is_dir():
         subprocess.run(
@@ -89,9 +89,7 @@ def corpus(work: Path, size: int) -> Path:
             check=True,
             capture_output=True,
         )
-    copy = Path(tempfile.mkdtemp(prefix=f"serve-{size}-", dir=work))
-    shutil.copytree(source / "content", copy / "content")
-    return copy
+    return source
 
 
 def wait_until(predicate, timeout: float, what: str) -> None:
@@ -102,13 +100,15 @@ def wait_until(predicate, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def measure(work: Path, size: int, edits: int) -> Result:
-    """Start serve on a corpus copy, edit one article `edits` times, time each visible reload."""
+def measure(source: Path, work: Path, edits: int) -> Result:
+    """Start serve on a copy of source/content, edit one article, time each visible reload."""
     from playwright.sync_api import sync_playwright
 
-    root = corpus(work, size)
+    size = sum(1 for _ in (source / "content" / "articles").glob("*.md"))
+    root = Path(tempfile.mkdtemp(prefix=f"serve-{size}-", dir=work))
+    shutil.copytree(source / "content", root / "content")
     port = free_port()
-    environment = {**os.environ, "ARCHIVE_CACHE_DIR": str(work / "cache")}
+    environment = {**os.environ, "ARCHIVE_CACHE_DIR": str(work / "cache" / f"serve-{size}")}
     command = [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)]
     command += ["--content-dir", str(root / "content"), "--out", str(root / "site"), "--quiet"]
     log = (root / "serve.log").open("w")
@@ -158,8 +158,8 @@ def _serving(port: int) -> bool:
         return False
 
 
-def hugo_server(hugo: Path, work: Path, size: int, edits: int) -> str:
-    """The shared anchor script's `hugo server` rebuild line for the same size."""
+def hugo_site(work: Path, size: int) -> Path:
+    """The gen_corpus.py corpus of this size as a Hugo site, generated once into work/."""
     site = work / f"hugo-{size}"
     if not (site / "hugo.toml").is_file():
         subprocess.run(
@@ -167,6 +167,11 @@ def hugo_server(hugo: Path, work: Path, size: int, edits: int) -> str:
             check=True,
             capture_output=True,
         )
+    return site
+
+
+def hugo_server(hugo: Path, site: Path, edits: int) -> str:
+    """The shared anchor script's `hugo server` line: mode, first, min, med, max, seen, edits."""
     script = SHARED_BENCH / "hugo_rebuild.py"
     done = subprocess.run(
         [sys.executable, str(script), str(hugo), str(site), "--server", "--edits", str(edits)],
@@ -216,9 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    results = [measure(args.work, size, args.edits) for size in args.sizes]
+    results = [measure(corpus(args.work, size), args.work, args.edits) for size in args.sizes]
     hugo_lines = (
-        {size: hugo_server(args.hugo, args.work, size, args.edits) for size in args.sizes}
+        {
+            size: hugo_server(args.hugo, hugo_site(args.work, size), args.edits)
+            for size in args.sizes
+        }
         if args.hugo
         else {}
     )

@@ -9,6 +9,7 @@ written to an empty folder.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import re
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import frontmatter, pipeline
+from archive import frontmatter, pipeline, render
 from archive.serve import site_build
 from archive.write import write_site
 
@@ -74,12 +75,27 @@ class Workspace:
         return files[index % len(files)]
 
     def clean(self) -> Path:
-        """A clean build (no cache, no memo) into a fresh folder."""
+        """A clean build (no cache, no memo, fresh templates) into a fresh folder.
+
+        It runs in a forked child so that it shares nothing with the live
+        side: the child drops the inherited Jinja environment, the parent's
+        stays exactly as the next incremental rebuild will find it.
+        """
         self.clean_builds += 1
         out = self.root / f"clean-{self.clean_builds}"
-        config = pipeline.config_from_args(self.args)
-        write_site(pipeline.build_site(config, jobs=1, warn=lambda _: None), out)
+        child = multiprocessing.get_context("fork").Process(
+            target=clean_build, args=(self.args, out)
+        )
+        child.start()
+        child.join(300)
+        assert child.exitcode == 0, f"clean build failed ({child.exitcode})"
         return out
+
+
+def clean_build(args: argparse.Namespace, out: Path) -> None:
+    render.renderer.cache_clear()
+    config = pipeline.config_from_args(args)
+    write_site(pipeline.build_site(config, jobs=1, warn=lambda _: None), out)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
