@@ -29,10 +29,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -317,18 +319,31 @@ def pack_shards(
     base value for a later part of a split key; offsets follow from the lengths.
     """
     units = sorted(units, key=lambda u: (js_order(u.key), u.part))
-    files, shard_map, batch, size = [], [], [], 0
-    for unit in [*units, None]:
-        if batch and (unit is None or size + _entry_bytes(unit) > shard_bytes):
-            header = [[u.key, len(u.data), u.count, *([u.base] if u.base else [])] for u in batch]
-            data = _gzip(_framed(header, b"".join(u.data for u in batch)))
-            files.append(OutputFile(f"{SEARCH_DIR}s/{len(files)}.bin", data))
-            shard_map.append([batch[0].key, batch[-1].key, len(data)])
+    batches, batch, size = [], [], 0
+    for unit in units:
+        if batch and size + _entry_bytes(unit) > shard_bytes:
+            batches.append(batch)
             batch, size = [], 0
-        if unit is not None:
-            batch.append(unit)
-            size += _entry_bytes(unit)
+        batch.append(unit)
+        size += _entry_bytes(unit)
+    batches += [batch] if batch else []
+    raw = [
+        _framed(
+            [[u.key, len(u.data), u.count, *([u.base] if u.base else [])] for u in b],
+            b"".join(u.data for u in b),
+        )
+        for b in batches
+    ]
+    datas = gzip_all(raw)
+    files = [OutputFile(f"{SEARCH_DIR}s/{n}.bin", data) for n, data in enumerate(datas)]
+    shard_map = [[b[0].key, b[-1].key, len(d)] for b, d in zip(batches, datas, strict=True)]
     return files, shard_map
+
+
+def gzip_all(blobs: Sequence[bytes]) -> list[bytes]:
+    """gzip many blobs on all cores: zlib releases the GIL, so threads suffice."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(_gzip, blobs, chunksize=64))
 
 
 def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[str]]:
@@ -353,7 +368,7 @@ def doc_table(docs: Sequence[SearchDoc], values: dict[str, list[str]], slots: li
 
 
 def fragment(doc: SearchDoc) -> bytes:
-    """What a result shows: URL, title, date, tags and the text for the snippet."""
+    """What a result shows: URL, title, date, tags and the text for the snippet (JSON)."""
     record = {
         "url": doc.url,
         "title": doc.title,
@@ -363,7 +378,7 @@ def fragment(doc: SearchDoc) -> bytes:
         "programmes": list(doc.programmes),
         "text": doc.text,
     }
-    return _gzip(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def build_index(
@@ -387,7 +402,10 @@ def build_index(
     )
     slots = [len(t) // ALIGN for t in texts]
     values = facet_values(docs)
-    fragments = [OutputFile(f"{SEARCH_DIR}f/{n}.bin", fragment(doc)) for n, doc in enumerate(docs)]
+    fragments = [
+        OutputFile(f"{SEARCH_DIR}f/{n}.bin", data)
+        for n, data in enumerate(gzip_all([fragment(doc) for doc in docs]))
+    ]
     digest = hashlib.sha1()
     for f in (*shard_files, *fragments):
         digest.update(f.data)

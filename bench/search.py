@@ -242,15 +242,17 @@ def write_pagefind_pages(docs: list[SearchDoc], work: Path) -> None:
     (work / "site" / "search.html").write_text(BLANK_PAGE, encoding="utf-8")
 
 
-def build_pagefind(work: Path, label: str, tools: Path) -> dict:
-    """Run the shared Pagefind harness's build_index.py; its report."""
+def build_pagefind(work: Path, label: str, tools: Path, reuse: bool) -> dict:
+    """Run the shared Pagefind harness's build_index.py (unless reusing); its report."""
     command = [str(tools / "venv" / "bin" / "python"), str(SHARED / "pagefind" / "build_index.py"),
                "--work", str(work), "--label", label, "--mode", "dir"]  # fmt: skip
     if label == "pf160":
         binary = tools / "npm160" / "node_modules" / "@pagefind" / "linux-x64" / "bin"
         command += ["--binary", str(binary / "pagefind_extended")]
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    if not reuse:
+        shutil.rmtree(work / "site" / label, ignore_errors=True)
+        subprocess.run(command, check=True, capture_output=True)
     wall = time.perf_counter() - started
     report = json.loads((work / f"{label}.build.json").read_text(encoding="utf-8"))
     largest = max(report["files"], key=lambda f: f["bytes"])
@@ -454,7 +456,7 @@ def report(label: str, queries: list[Query], docs: list[SearchDoc], engines: dic
 def bench_corpus(name: str, args: argparse.Namespace, browser) -> str:
     """Build everything for one corpus, run the queries, return its table."""
     work = args.work / name
-    shutil.rmtree(work / "site", ignore_errors=True)
+    shutil.rmtree(work / "site" / "search", ignore_errors=True)
     label, docs = load_corpus(name, args.work, args.n)
     queries = load_queries(docs)
     order = [d.id for d in sorted(docs, key=lambda d: (_date_key(d.date), d.id))]
@@ -462,7 +464,8 @@ def bench_corpus(name: str, args: argparse.Namespace, browser) -> str:
     if not args.skip_pagefind:
         write_pagefind_pages(docs, work)
         for bundle in ("pf152", "pf160"):
-            builds[bundle] = build_pagefind(work, bundle, args.work)
+            reuse = args.reuse_pagefind and (work / f"{bundle}.build.json").is_file()
+            builds[bundle] = build_pagefind(work, bundle, args.work, reuse)
     engines = {}
     with serve(work / "site") as (base, server):
         engines["ours"] = {"run": run_ours(browser, base, server, queries, order, args.cold_every),
@@ -482,6 +485,11 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/search-bench"),
                         help="work dir outside the repo: venv, npm, corpora, sites")  # fmt: skip
     parser.add_argument("--cold-every", type=int, default=1, help="cold runs for every k-th query")
+    parser.add_argument(
+        "--reuse-pagefind",
+        action="store_true",
+        help="keep Pagefind bundles (and their build times) of an earlier run",
+    )
     parser.add_argument("--skip-pagefind", action="store_true", help="only this project's engine")
     args = parser.parse_args()
     args.work = args.work.resolve()
