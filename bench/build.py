@@ -279,10 +279,10 @@ def _ratio(name: str, ours: float, anchor: float, target: float) -> str:
 
 def serve_section(args: argparse.Namespace, work: Path, rows: list[Row]) -> str:
     """Edit-to-visible time and memory under serve, Hugo's `hugo server` rebuild, warm vs Hugo."""
-    spec = importlib.util.spec_from_file_location(
-        "serve_reload", Path(__file__).with_name("serve_reload.py")
-    )
+    path = Path(__file__).with_name("serve_reload.py")
+    spec = importlib.util.spec_from_file_location("serve_reload", path)
     serve_reload = importlib.util.module_from_spec(spec)
+    sys.modules["serve_reload"] = serve_reload  # its dataclasses look their module up
     spec.loader.exec_module(serve_reload)
     results = [
         serve_reload.measure(make_corpus(work, "ours", size), work, args.serve_edits)
