@@ -125,6 +125,7 @@ def build_site(
         html = incremental.render_pages(pages, config, jobs, bar, memo)
         if progress:
             progress.done()
+        del pages  # the page contexts are spent: free them before the index arrives
         index = tuple(search_result.result())
     with timed("其他文件", steps):
         rest = render.machine_files(site, config) + render.static_files(config.templates_dir)
