@@ -6,7 +6,8 @@ block and inline HTML parsers are removed), and any link or image whose URL is
 not http(s), mailto, tel, a fragment or a path loses that URL. Links written
 as `/…` are site paths: they get the base path, so the same article works at
 / and under /<repo>/. Section headings keep their level; the article title is
-the page's h1, so a `#` heading in the body is shifted down to h2.
+the page's h1, so a `#` heading in the body is shifted down to h2. A paragraph
+that is only an emphasised `*图：…*` is a picture caption (the importer's form).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ("sane_lists", "tables")
+CAPTION_PREFIXES = ("图：", "图:", "图为")
 _SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|tel:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -39,6 +41,8 @@ class _SafeLinks(Treeprocessor):
                 self._fix(element, "src")
             elif element.tag == "h1":
                 element.tag = "h2"
+            elif element.tag == "p" and _is_caption(element):
+                element.set("class", "caption")
 
     def _fix(self, element: etree.Element, attribute: str) -> None:
         url = element.get(attribute)
@@ -59,6 +63,18 @@ class _ArchiveExtension(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_SafeLinks(md, self.base_path), "archive_safe_links", 0)
+
+
+def _is_caption(paragraph: etree.Element) -> bool:
+    """A picture caption as the importer writes it: a paragraph that is only `*图：…*`."""
+    children = list(paragraph)
+    return (
+        len(children) == 1
+        and children[0].tag == "em"
+        and not (paragraph.text or "").strip()
+        and not (children[0].tail or "").strip()
+        and (children[0].text or "").startswith(CAPTION_PREFIXES)
+    )
 
 
 def is_safe_url(url: str) -> bool:

@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
         ("[相对](../a/)", '<p><a href="../a/">相对</a></p>'),
         ("# 标题", "<h2>标题</h2>"),  # the article title is the page's only h1
         ("### 小标题", "<h3>小标题</h3>"),
+        ("*图：走访群众*", '<p class="caption"><em>图：走访群众</em></p>'),
+        ("*强调*的话", "<p><em>强调</em>的话</p>"),
     ],
 )
 def test_markdown_is_safe_and_honours_the_base_path(markdown: str, html: str) -> None:
