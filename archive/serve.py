@@ -44,7 +44,7 @@ from urllib.parse import unquote, urlsplit
 from livereload.handlers import LiveReloadJSHandler
 from tornado import httpserver, ioloop, netutil, web, websocket
 
-from archive.config import SiteConfig
+from archive.config import ConfigError, SiteConfig
 from archive.errors import ArchiveError
 from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
 
@@ -123,7 +123,7 @@ def describe_error(error: BaseException) -> str:
     line = getattr(error, "lineno", None)
     if name and line and type(error).__module__.startswith("jinja2"):
         return f"{name}:{line}: 模板错误：{getattr(error, 'message', None) or error}"
-    if isinstance(error, ValueError) and type(error).__name__ == "ConfigError":
+    if isinstance(error, ConfigError):
         return f"配置错误：{error}"
     frames = traceback.extract_tb(error.__traceback__)
     # Jinja puts template lines in the traceback: an error raised while
@@ -415,11 +415,14 @@ class Loop:
     def _built(self, outcome: Outcome, changes: tuple[str, ...]) -> None:
         self.preview.finish(outcome)
         self.report(outcome, changes)
+        if self.preview.debouncer.pending:
+            # Files changed during this build: the next build reloads the
+            # browsers, so a burst that straddles a build still reloads once.
+            self._check_later()
+            return
         # Reload after a failure too: the page then shows the error.
         self.hub.reload()
         self.preview.reloads += 1
-        if self.preview.debouncer.pending:
-            self._check_later()
 
 
 def preview_base_url(base_url: str, host: str, port: int) -> str:

@@ -8,18 +8,21 @@ import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jinja2
 import pytest
-from tornado import httpserver, ioloop, testing
+from tornado import httpserver, ioloop, testing, websocket
 
 from archive.errors import ArchiveError
 from archive.incremental import OutputState, sync_tree
 from archive.model import OutputFile
 from archive.serve import (
     Hub,
+    Loop,
     Outcome,
     Preview,
     Site,
@@ -155,8 +158,10 @@ def test_only_the_named_file_of_a_folder_is_watched(tmp_path: Path) -> None:
 class Server:
     """The preview's tornado app on a free port of 127.0.0.1, in a thread."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, watcher: InotifyWatcher | None = None) -> None:
         self.site = site
+        self.watcher = watcher
+        self.hub = Hub()
         self.loop: ioloop.IOLoop | None = None
         ready = threading.Event()
         self.thread = threading.Thread(target=self._main, args=(ready,), daemon=True)
@@ -167,8 +172,12 @@ class Server:
         asyncio.set_event_loop(asyncio.new_event_loop())
         self.loop = ioloop.IOLoop.current()
         sock, self.port = testing.bind_unused_port()
-        server = httpserver.HTTPServer(make_app(self.site, Hub()))
+        server = httpserver.HTTPServer(make_app(self.site, self.hub))
         server.add_sockets([sock])
+        if self.watcher is not None:
+            builder = ThreadPoolExecutor(max_workers=1)
+            report = lambda outcome, changes: None  # noqa: E731
+            Loop(self.site.preview, self.hub, self.watcher, report, builder).attach(self.loop)
         ready.set()
         self.loop.start()
         server.stop()
@@ -403,5 +412,68 @@ def test_a_first_build_that_fails_still_serves_the_error(tmp_path: Path) -> None
         assert status == 404
         assert "构建失败" in text and "content/articles/a-9.md:2: 缺少必填字段 title" in text
         assert "/livereload.js" in text  # so the fix reloads it
+    finally:
+        server.stop()
+
+
+class SlowBuild(CountingBuild):
+    """A build that takes a while, so edits can land while it runs."""
+
+    def __call__(self) -> str:
+        time.sleep(0.4)
+        return super().__call__()
+
+
+async def reloads_seen(port: int, seconds: float) -> int:
+    """Connect like livereload.js, then count the reload commands received for `seconds`."""
+    socket = await websocket.websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    socket.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL]}))
+    hello = json.loads(await socket.read_message())
+    assert hello["command"] == "hello" and PROTOCOL in hello["protocols"]
+    count, deadline = 0, time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            message = await asyncio.wait_for(socket.read_message(), left)
+        except TimeoutError:
+            break
+        count += json.loads(message)["command"] == "reload"
+    socket.close()
+    return count
+
+
+PROTOCOL = "http://livereload.com/protocols/official-7"
+
+
+@pytest.mark.parametrize("build_class", [CountingBuild, SlowBuild])
+def test_the_running_server_rebuilds_and_reloads_once_per_burst(
+    content: Path, tmp_path: Path, build_class
+) -> None:
+    build = build_class()
+    preview = Preview(build, Debouncer(QUIET))
+    preview.rebuild_now()
+    (tmp_path / "site").mkdir()
+    site = Site(tmp_path / "site", "/", live_script(35729), preview)
+    server = Server(site, InotifyWatcher((content,)))
+    try:
+        counting = asyncio.run_coroutine_threadsafe(
+            reloads_seen(server.port, 2.5), server.loop.asyncio_loop
+        )
+        deadline = time.monotonic() + 5
+        while json.loads(server.get("/__archive__/status")[2])["browsers"] < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        steps = burst(content)
+        for _ in range(10):  # first half of the burst
+            next(steps)
+        if build_class is SlowBuild:  # the rest lands while the first rebuild runs
+            deadline = time.monotonic() + 5
+            while not json.loads(server.get("/__archive__/status")[2])["building"]:
+                assert time.monotonic() < deadline
+                time.sleep(0.005)
+        for _ in steps:
+            pass
+        assert counting.result(10) == 1  # the browser reloads once
+        expected = 2 if build_class is CountingBuild else 3  # first build + rebuild(s)
+        assert build.calls == expected
     finally:
         server.stop()
