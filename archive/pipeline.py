@@ -114,19 +114,21 @@ def build_site(
         site = assemble(articles, taxonomy, analyses)
     for warning in site.warnings:
         (warn or _warn)(warning)
-    with timed("规划页面", steps):
-        with_search = (config.templates_dir / "search.html").is_file()
-        pages = render.plan(site, config, with_search)
-    # The search index is built in one more process while the workers render pages:
-    # the two do not depend on each other, and together they keep both cores busy.
+    # The search index is built in one more process while this one plans and the workers
+    # render pages: the two do not depend on each other, and together they keep both cores busy.
     search_job = workers.in_background(_search_range, (site, config, taxonomy), jobs)
-    with timed("渲染页面+搜索索引", steps), search_job as search_result:
-        bar = progress.stage("渲染页面") if progress else None
-        html = incremental.render_pages(pages, config, jobs, bar, memo)
-        if progress:
-            progress.done()
+    with search_job as search_result:
+        with timed("规划页面", steps):
+            with_search = (config.templates_dir / "search.html").is_file()
+            pages = render.plan(site, config, with_search)
+        with timed("渲染页面", steps):
+            bar = progress.stage("渲染页面") if progress else None
+            html = incremental.render_pages(pages, config, jobs, bar, memo)
+            if progress:
+                progress.done()
         del pages  # the page contexts are spent: free them before the index arrives
-        index = tuple(search_result.result())
+        with timed("等待搜索索引", steps):
+            index = tuple(search_result.result())
     with timed("其他文件", steps):
         rest = render.machine_files(site, config) + render.static_files(config.templates_dir)
     files = (*html, *index, *rest)
