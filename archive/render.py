@@ -140,10 +140,25 @@ class Renderer:
         return OutputFile(page.path, text.encode("utf-8"))
 
 
+class PlainDataEnvironment(jinja2.Environment):
+    """Jinja for contexts of plain dicts: `card.title` looks up the key first.
+
+    Jinja's default tries the attribute first and takes the key after an
+    AttributeError; with dict contexts that exception is raised on almost every
+    lookup (and `group.items` would find dict.items instead of the key).
+    """
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        """obj[attribute] for a dict that has the key, else Jinja's usual lookup."""
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 @functools.cache
 def renderer(templates_dir: str, base_path: str) -> Renderer:
     """The renderer of a process: built once, reused for every chunk it renders."""
-    env = jinja2.Environment(
+    env = PlainDataEnvironment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
