@@ -45,12 +45,12 @@ from urllib.parse import quote, unquote, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from archive.frontmatter import parse  # noqa: E402
+from search_seeds import content_docs  # noqa: E402
+
 from archive.model import SearchDoc  # noqa: E402
 from archive.search_index import _date_key, build_index, doc_fields, normalise  # noqa: E402
 from archive.segment import make_segmenter  # noqa: E402
 from archive.taxonomy import load_taxonomy  # noqa: E402
-from archive.text import plain_text  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "bench"
 QUERIES = ROOT / "tests" / "fixtures" / "search-queries.txt"
@@ -140,34 +140,10 @@ class Query:
 # --- corpora -------------------------------------------------------------------------
 
 
-def docs_from_content(articles: Path) -> list[SearchDoc]:
-    """SearchDocs from content/articles/*.md files (front matter as the importer writes it)."""
-    docs = []
-    for path in sorted(articles.glob("*.md")):
-        parsed = parse(path.read_text(encoding="utf-8"))
-        meta = parsed.meta
-
-        def items(key: str, meta: dict = meta) -> tuple[str, ...]:
-            value = meta.get(key, [])
-            return tuple(value) if isinstance(value, list) else ()
-
-        people = items("reporters") + items("correspondents") + items("photographers")
-        docs.append(
-            SearchDoc(
-                id=str(meta["id"]), url=f"/articles/{meta['id']}/", title=str(meta["title"]),
-                date=str(meta["date"]), year=str(meta["date"])[:4],
-                kind=str(meta.get("kind", "article")), districts=items("districts"),
-                programmes=items("programmes"), places=items("places"),
-                people=tuple(dict.fromkeys(people)), text=plain_text(parsed.body),
-            )
-        )  # fmt: skip
-    return docs
-
-
 def load_corpus(name: str, work: Path, n: int) -> tuple[str, list[SearchDoc]]:
     """(label, documents) of a corpus."""
     if name == "shipped":
-        docs = docs_from_content(ROOT / "content" / "articles")
+        docs = content_docs(ROOT / "content" / "articles")
         if docs:
             return f"shipped archive ({len(docs)} articles)", docs
         from search_seeds import seed_docs
@@ -178,7 +154,7 @@ def load_corpus(name: str, work: Path, n: int) -> tuple[str, list[SearchDoc]]:
     if not (out / "content" / "articles").is_dir():
         subprocess.run([sys.executable, str(SHARED / "gen_corpus.py"), "-n", str(n), "--out",
                         str(out), "--format", "ours"], check=True, capture_output=True)  # fmt: skip
-    return f"gen_corpus -n {n}", docs_from_content(out / "content" / "articles")
+    return f"gen_corpus -n {n}", content_docs(out / "content" / "articles")
 
 
 def load_queries(docs: list[SearchDoc]) -> list[Query]:

@@ -88,6 +88,39 @@ def _doc(doc_id: str, lines: list[str], people: tuple[str, ...], base_path: str)
     )
 
 
+def content_docs(articles: Path = ROOT / "content" / "articles") -> list[SearchDoc]:
+    """SearchDocs of content/articles/*.md (front matter as the importer writes it)."""
+    from archive.frontmatter import parse
+    from archive.text import plain_text
+
+    docs = []
+    for path in sorted(articles.glob("*.md")):
+        meta = parse(path.read_text(encoding="utf-8")).meta
+        body = parse(path.read_text(encoding="utf-8")).body
+
+        def items(key: str, meta: dict = meta) -> tuple[str, ...]:
+            value = meta.get(key, [])
+            return tuple(value) if isinstance(value, list) else ()
+
+        people = items("reporters") + items("correspondents") + items("photographers")
+        docs.append(
+            SearchDoc(
+                id=str(meta["id"]),
+                url=f"/articles/{meta['id']}/",
+                title=str(meta["title"]),
+                date=str(meta["date"]),
+                year=str(meta["date"])[:4],
+                kind=str(meta.get("kind", "article")),
+                districts=items("districts"),
+                programmes=items("programmes"),
+                places=items("places"),
+                people=tuple(dict.fromkeys(people)),
+                text=plain_text(body),
+            )
+        )
+    return docs
+
+
 def truth(docs: list[SearchDoc], query: str) -> set[str]:
     """Ids of the documents containing every whitespace-separated term of the query."""
     terms = [normalise(t) for t in query.split()]

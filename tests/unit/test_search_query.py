@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from search_seeds import PROGRAMMES, load_queries, seed_docs, truth
+from search_seeds import PROGRAMMES, content_docs, load_queries, seed_docs, truth
 
 from archive.search_index import _date_key, build_index, normalise
 from archive.search_query import SearchIndex, files_reader
@@ -65,6 +65,32 @@ def test_results_equal_substring_truth(built, docs, ordered, query, category):
     assert set(ids(ordered, outcome.docs)) == expected
     assert outcome.state == ("results" if expected else "none")
     assert len(outcome.docs) == len(set(outcome.docs))
+
+
+@pytest.fixture(scope="module")
+def shipped(tokenize):
+    """The shipped archive (content/articles/) and its index, in index order."""
+    docs = content_docs()
+    files = {f.path: f.data for f in build_index(docs, tokenize)}
+    return docs, sorted(docs, key=lambda d: (_date_key(d.date), d.id)), files
+
+
+@pytest.mark.parametrize(("query", "category"), QUERIES, ids=[q for q, _ in QUERIES])
+def test_shipped_archive_results_equal_substring_truth(shipped, query, category):
+    docs, ordered, files = shipped
+    outcome = SearchIndex(files_reader(files)).search(query)
+    assert set(ids(ordered, outcome.docs)) == truth(docs, query)
+
+
+def test_shipped_programmes_rank_their_articles_first(shipped):
+    docs, ordered, files = shipped
+    index, checked = SearchIndex(files_reader(files)), 0
+    for name in sorted({p for d in docs for p in d.programmes}):
+        tagged = {d.id for d in docs if name in d.programmes}
+        ranked = ids(ordered, index.search(name).docs)
+        assert set(ranked[: len(tagged)]) == tagged, name
+        checked += 1
+    assert checked >= 5
 
 
 def test_truth_is_not_trivial(docs):
