@@ -442,7 +442,7 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
     state = incremental.OutputState()
     memo = incremental.RenderMemo()
     shown: set[str] = set()
-    held: dict[str, dict[str, bytes]] = {}  # per-article results of the last build, verified
+    held: dict[str, dict[str, Any]] = {}  # per-article results of the last build, verified
     preview_args = argparse.Namespace(**{**vars(args), "base_url": base_url})
 
     def warn(message: str) -> None:

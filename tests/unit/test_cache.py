@@ -255,7 +255,7 @@ def test_cached_builds_equal_a_clean_build_even_from_a_damaged_cache(tmp_path: P
 def test_memory_layer_skips_the_disk_and_keeps_only_the_last_batch(tmp_path: Path) -> None:
     from archive.cache import cached_batch
 
-    held: dict[str, dict[str, bytes]] = {}
+    held: dict[str, dict[str, object]] = {}
     store = Cache(tmp_path, memory=held)
     compute = Counter()
 
