@@ -317,11 +317,16 @@ def pack_shards(
 
     A shard's header lists [key, byte length, value count] per unit, plus the
     base value for a later part of a split key; offsets follow from the lengths.
+    The map holds [first key, gzip bytes] per shard. A split key starts a new
+    shard, so the shards holding key K are those whose first key is K or,
+    when there are none, the last shard whose first key is below K.
     """
     units = sorted(units, key=lambda u: (js_order(u.key), u.part))
+    split = {u.key for u in units if u.part}
     batches, batch, size = [], [], 0
     for unit in units:
-        if batch and size + _entry_bytes(unit) > shard_bytes:
+        starts_split = unit.key in split and unit.part == 0
+        if batch and (size + _entry_bytes(unit) > shard_bytes or starts_split):
             batches.append(batch)
             batch, size = [], 0
         batch.append(unit)
@@ -336,7 +341,7 @@ def pack_shards(
     ]
     datas = gzip_all(raw)
     files = [OutputFile(f"{SEARCH_DIR}s/{n}.bin", data) for n, data in enumerate(datas)]
-    shard_map = [[b[0].key, b[-1].key, len(d)] for b, d in zip(batches, datas, strict=True)]
+    shard_map = [[b[0].key, len(d)] for b, d in zip(batches, datas, strict=True)]
     return files, shard_map
 
 
@@ -357,13 +362,18 @@ def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[str]]:
 
 
 def doc_table(docs: Sequence[SearchDoc], values: dict[str, list[str]], slots: list[int]) -> bytes:
-    """Per document: year, kind, length in ALIGN slots, districts and programmes (varints)."""
+    """Varint columns: every year, kind, length in ALIGN slots, district list, programme list.
+
+    Column by column (not document by document) so gzip sees like next to like.
+    """
     index = {facet: {v: i for i, v in enumerate(vals)} for facet, vals in values.items()}
-    out: list[int] = []
-    for doc, length in zip(docs, slots, strict=True):
-        out += [index["year"][doc.year], index["kind"][doc.kind], length]
-        out += [len(doc.districts), *(index["district"][d] for d in doc.districts)]
-        out += [len(doc.programmes), *(index["programme"][p] for p in doc.programmes)]
+    out: list[int] = [index["year"][d.year] for d in docs]
+    out += [index["kind"][d.kind] for d in docs]
+    out += slots
+    for facet, attribute in (("district", "districts"), ("programme", "programmes")):
+        for doc in docs:
+            names = getattr(doc, attribute)
+            out += [len(names), *(index[facet][name] for name in names)]
     return encode_varint_list(out)
 
 

@@ -104,15 +104,12 @@ class Outcome:
 
 
 def parse_docs(body: bytes, count: int) -> tuple[DocInfo, ...]:
-    """The per-document table of meta.bin."""
+    """The per-document table of meta.bin (varint columns, see search_index.doc_table)."""
     values = read_varints(body)
-    docs = []
-    for _ in range(count):
-        year, kind, slots = next(values), next(values), next(values)
-        districts = tuple(next(values) for _ in range(next(values)))
-        programmes = tuple(next(values) for _ in range(next(values)))
-        docs.append(DocInfo(year, kind, slots, districts, programmes))
-    return tuple(docs)
+    years, kinds, slots = ([next(values) for _ in range(count)] for _ in range(3))
+    lists = [[tuple(next(values) for _ in range(next(values))) for _ in range(count)]]
+    lists.append([tuple(next(values) for _ in range(next(values))) for _ in range(count)])
+    return tuple(map(DocInfo, years, kinds, slots, *lists))
 
 
 class SearchIndex:
@@ -135,13 +132,15 @@ class SearchIndex:
         return self._read(SEARCH_DIR + name)
 
     def shards_for(self, key: str) -> list[tuple[int, int]]:
-        """(shard number, gzip bytes) of the shards that can hold `key` (first <= key <= last)."""
-        k = js_order(key)
-        return [
-            (n, size)
-            for n, (first, last, size) in enumerate(self.header["shards"])
-            if js_order(first) <= k <= js_order(last)
-        ]
+        """(shard number, gzip bytes) of the shards that can hold `key`.
+
+        Those whose first key is `key` (a split key starts its own shards), or
+        else the last shard whose first key is below it.
+        """
+        k, shards = js_order(key), self.header["shards"]
+        starting = [(n, size) for n, (first, size) in enumerate(shards) if js_order(first) == k]
+        below = [(n, size) for n, (first, size) in enumerate(shards) if js_order(first) < k]
+        return starting or below[-1:]
 
     def cost(self, key: str) -> int:
         """Compressed bytes to fetch for a key; 0 means the key is in no shard."""

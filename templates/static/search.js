@@ -69,16 +69,16 @@
     if (!metaPromise) {
       metaPromise = load("meta.bin").then(function (bytes) {
         var framed = unframe(bytes), h = framed.header;
-        var v = varints(framed.body, 0, framed.body.length), at = 0, docs = [];
+        // varint columns: years, kinds, lengths in slots, district lists, programme lists
+        var v = varints(framed.body, 0, framed.body.length), c = h.count, at = 3 * c, docs = [], n;
         h.starts = [0];
-        for (var n = 0; n < h.count; n++) {
-          var doc = { year: [v[at]], kind: [v[at + 1]], slots: v[at + 2] };
-          h.starts.push(h.starts[n] + doc.slots * h.align);
-          at += 3;
-          doc.district = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at];
-          doc.programme = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at];
-          docs.push(doc);
+        for (n = 0; n < c; n++) {
+          docs.push({ year: [v[n]], kind: [v[c + n]], slots: v[2 * c + n] });
+          h.starts.push(h.starts[n] + v[2 * c + n] * h.align);
         }
+        ["district", "programme"].forEach(function (facet) {
+          for (n = 0; n < c; n++) { docs[n][facet] = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at]; }
+        });
         h.docs = docs;
         return h;
       });
@@ -86,14 +86,17 @@
     }
     return metaPromise;
   }
-  // Shard numbers whose key range holds `key` (first <= key <= last).
+  // Shards that can hold `key`: those whose first key it is (a split key starts
+  // its own shards), or else the last shard whose first key is below it.
   function shardsFor(h, key) {
-    var out = [];
-    h.shards.forEach(function (s, n) { if (s[0] <= key && key <= s[1]) { out.push(n); } });
-    return out;
+    var starting = [], below = -1;
+    h.shards.forEach(function (s, n) {
+      if (s[0] === key) { starting.push(n); } else if (s[0] < key) { below = n; }
+    });
+    return starting.length ? starting : below >= 0 ? [below] : [];
   }
   function cost(h, key) {
-    return shardsFor(h, key).reduce(function (sum, n) { return sum + h.shards[n][2]; }, 0);
+    return shardsFor(h, key).reduce(function (sum, n) { return sum + h.shards[n][1]; }, 0);
   }
   function parsedShard(name) {
     return load(name).then(function (bytes) {
