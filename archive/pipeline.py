@@ -10,6 +10,7 @@ exists in memory; then write swaps the whole folder in.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import sys
@@ -33,12 +34,16 @@ from archive.taxonomy import load_taxonomy, make_lookup
 from archive.write import write_site
 
 ANALYSE_CHUNK = 100
+GC_THRESHOLDS = (100_000, 50, 100)
 Log = Callable[[str], None]
 
 
 def run(args: argparse.Namespace) -> int:
     """`build.py build` (and plain `build.py`): build the site and print a summary line."""
     started = time.perf_counter()
+    # A one-shot build makes millions of long-lived objects and few cycles: collecting
+    # rarely halves the time Python spends re-scanning the site model (serve keeps defaults).
+    gc.set_threshold(*GC_THRESHOLDS)
     config = config_from_args(args)
     quiet = bool(args.quiet) or os.environ.get("CI") == "true"
     progress = ProgressBar(enabled=not quiet)
