@@ -380,10 +380,15 @@
   function showMore(mine) {
     var batch = state.docs.slice(state.shown, state.shown + PAGE);
     state.shown += batch.length;
-    return Promise.all(batch.map(fragment)).then(function (records) {
-      if (mine !== generation) { return; }
-      records.forEach(function (r) { list.appendChild(resultItem(r)); });
-      more.hidden = state.shown >= state.docs.length;
+    // fetched in parallel, shown in rank order as soon as each and those above it arrive
+    var shown = Promise.resolve();
+    batch.map(fragment).forEach(function (pending) {
+      shown = shown.then(function () { return pending; }).then(function (r) {
+        if (mine === generation) { list.appendChild(resultItem(r)); }
+      });
+    });
+    return shown.then(function () {
+      if (mine === generation) { more.hidden = state.shown >= state.docs.length; }
     });
   }
   function resultItem(r) {
