@@ -1,7 +1,7 @@
 """Search index: SearchDoc -> OutputFiles under search/ (meta, posting shards, fragments).
 
 The browser cannot run jieba, so exactness comes from character n-grams and
-ranking from jieba words where they are cheap (titles, a short lead, tags):
+ranking from jieba words where they are cheap (titles and tags):
 
 * every character bigram with its positions (key "b"+bigram): a typed phrase of
   n >= 2 characters matches exactly where a set of bigrams covering all n
@@ -12,14 +12,16 @@ ranking from jieba words where they are cheap (titles, a short lead, tags):
   small weights (key "w"+word): a ranking boost, never a filter.
 
 Each document is laid out as title from 0, tags from `tag_base`, body from
-`body_base`, then a separator; the documents are laid end to end and a
-position counts from the start of the first, so a bigram's postings are one
-sorted list of integers (stored as varint deltas) and the per-document
-lengths in the meta table map a position back to its document and field.
-Postings are packed in JavaScript (UTF-16) key order into gzip shards of a
-bounded size; a large key is split into parts. `search/meta.bin` holds the
-shard map (first and last key of each shard), the facet names and one small
-record per document; `search/f/<n>.bin` holds what a result shows.
+`body_base`, then separators up to a multiple of ALIGN; the documents are laid
+end to end (newest first) and a position counts from the start of the first,
+so a bigram's postings are one sorted list of integers (varint deltas) and
+the per-document lengths in the meta table map a position back to its
+document and field. Postings are packed in JavaScript (UTF-16) key order into
+gzip shards of a bounded size (s/<n>.bin); a large key is split into parts.
+`search/meta.bin` holds the shard map (first key and size of each shard), the
+facet names and a few varints per document; `search/f/<n>.bin` holds what a
+result shows. jieba runs on titles only: at ~0.25 M characters/s it would take
+a minute over 10,000 bodies, which the n-grams cover exactly anyway.
 The byte formats are read back by archive.search_query (Python) and
 templates/static/search.js (browser); all three must change together.
 """
@@ -51,7 +53,6 @@ PART_RAW_BYTES = 96_000
 MAX_WORD_WEIGHT = 15
 TAG_WORD_WEIGHT = 8
 GZIP_LEVEL = 6
-FRAGMENT_GZIP_LEVEL = 6
 FACETS = ("district", "programme", "year", "kind")
 ALIGN = 64  # documents start at multiples of this many positions
 _SPACE = re.compile(r"[\s\u200b\ufeff\x00]+")
@@ -222,6 +223,8 @@ def ngram_units(texts: Sequence[str], part_bytes: int = PART_RAW_BYTES) -> list[
     position back to its document and field.
     """
     codes, lengths = _codes(texts)
+    if len(codes) >= 1 << 32:  # varints and the packed sort hold positions in 32 bits
+        raise ValueError(f"search index: {len(codes)} positions, more than 2**32")
     # Code points -> dense ranks in code-point order, so a bigram packs into few bits.
     present = np.flatnonzero(np.bincount(codes, minlength=1))
     rank = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.int64)
