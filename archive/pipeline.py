@@ -109,12 +109,15 @@ def build_site(
     with timed("读取文章", steps):
         articles = load_articles(config.articles_dir, lookup.districts, _suggest(lookup))
     with timed("分析文章", steps):
+        bar = progress.stage("分析文章") if progress else None
         analyses = cached_analyses(
             cache or Cache(Path(), enabled=False),
             articles,
             taxonomy,
-            lambda todo: analyse_all(todo, make_segmenter(taxonomy).tokenizer, jobs).values(),
+            lambda todo: analyse_all(todo, make_segmenter(taxonomy).tokenizer, jobs, bar).values(),
         )
+        if progress:
+            progress.done()
     with timed("组装站点", steps):
         site = assemble(articles, taxonomy, analyses)
     for warning in site.warnings:
@@ -147,10 +150,12 @@ def taxonomy_dir(config: SiteConfig) -> Path:
     return own if own.is_dir() else config.root / "content" / "taxonomy"
 
 
-def analyse_all(articles, tokenizer, jobs: int) -> dict[str, Analysis]:
+def analyse_all(
+    articles, tokenizer, jobs: int, progress: Callable[[int, int], None] | None = None
+) -> dict[str, Analysis]:
     """Analyse every article, in worker processes that inherit the loaded dictionary."""
     found = workers.map_ranges(
-        analyse_range, (articles, tokenizer), len(articles), jobs, ANALYSE_CHUNK
+        analyse_range, (articles, tokenizer), len(articles), jobs, ANALYSE_CHUNK, progress
     )
     return {analysis.id: analysis for analysis in found}
 
