@@ -112,7 +112,7 @@ def parse_byline(text: str) -> Byline | None:
 def _credited(text: str) -> list[tuple[str, str]] | None:
     """`张三 李四 摄`: names without a label, each starting with a surname."""
     names = [name for name in re.split(r"[\s、，,]+", text.strip()) if name]
-    if not names or not all(_NAME.match(n) and _has_surname(n) for n in names):
+    if not names or not all(_is_name(n) and _has_surname(n) for n in names):
         return None
     return [("摄影", name) for name in names]
 
@@ -131,12 +131,17 @@ def _people(text: str) -> list[tuple[str, str]] | None:
             label = match.group(1)
             continue
         name = match.group(2)
-        if not label or not _NAME.match(name) or (glued and not _has_surname(name)):
+        if not label or not _is_name(name) or (glued and not _has_surname(name)):
             return None
         pairs.append((label, name))
     if text[position:].strip() or not pairs:
         return None
     return pairs
+
+
+def _is_name(word: str) -> bool:
+    """A person's name: 2-4 Chinese characters (or a name with ·), never part of a label."""
+    return bool(_NAME.match(word)) and not any(word in label for label in LABEL_TEXTS)
 
 
 def _has_surname(name: str) -> bool:
