@@ -53,8 +53,9 @@ class SyncReport:
 class OutputState:
     """The bytes and file stamps this process last left in the output folder."""
 
-    files: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)  # data, size, mtime
-    known: bool = False  # False until the folder has been read once
+    # path -> (bytes, size, mtime_ns); bytes None for a file found on disk, not yet compared
+    files: dict[str, tuple[bytes | None, int, int]] = field(default_factory=dict)
+    known: bool = False  # False until the folder has been listed once
 
 
 def sync_tree(out_dir: Path, files: Iterable[OutputFile], state: OutputState) -> SyncReport:
@@ -66,17 +67,20 @@ def sync_tree(out_dir: Path, files: Iterable[OutputFile], state: OutputState) ->
         state.files = _read_existing(out_dir)
         state.known = True
     produced: dict[str, bytes] = {f.path: f.data for f in files}
-    written = unchanged = 0
-    for path, data in produced.items():
-        if _up_to_date(out_dir, path, data, state):
-            unchanged += 1
-        else:
-            state.files[path] = _write(out_dir, path, data)
-            written += 1
+    # Deletions first, so a path that turns from a file into a folder (or back) is free.
     gone = sorted(set(state.files) - set(produced))
     for path in gone:
         _delete(out_dir, path)
         del state.files[path]
+    written = unchanged = 0
+    for path, data in produced.items():
+        stamp = _unchanged(out_dir, path, data, state)
+        if stamp is not None:
+            state.files[path] = (data, *stamp)  # hold the new object: the old one can go
+            unchanged += 1
+        else:
+            state.files[path] = _write(out_dir, path, data)
+            written += 1
     return SyncReport(written=written, unchanged=unchanged, deleted=len(gone))
 
 
@@ -89,35 +93,35 @@ def _check_paths(files: tuple[OutputFile, ...]) -> None:
             raise ArchiveError(f"refusing to write outside the site folder: {output.path!r}")
 
 
-def _read_existing(out_dir: Path) -> dict[str, tuple[bytes, int, int]]:
-    """Every file already in out_dir (a previous build's), keyed by its '/'-separated path."""
-    found: dict[str, tuple[bytes, int, int]] = {}
+def _read_existing(out_dir: Path) -> dict[str, tuple[bytes | None, int, int]]:
+    """Every file already in out_dir (a previous build's): its stamp, bytes read when needed."""
+    found: dict[str, tuple[bytes | None, int, int]] = {}
     for folder, _dirs, names in os.walk(out_dir):
         for name in names:
             full = Path(folder, name)
             with contextlib.suppress(OSError):
                 info = full.stat()
-                found[full.relative_to(out_dir).as_posix()] = (
-                    full.read_bytes(),
-                    info.st_size,
-                    info.st_mtime_ns,
-                )
+                found[full.relative_to(out_dir).as_posix()] = (None, info.st_size, info.st_mtime_ns)
     return found
 
 
-def _up_to_date(out_dir: Path, path: str, data: bytes, state: OutputState) -> bool:
+def _unchanged(out_dir: Path, path: str, data: bytes, state: OutputState) -> tuple[int, int] | None:
+    """The file's (size, mtime) when it already holds exactly `data`, else None."""
     previous = state.files.get(path)
-    if previous is None:
-        return False
+    if previous is None or previous[1] != len(data):
+        return None
     old, size, mtime = previous
-    # Identity first: a page from RenderMemo is the very same bytes object.
-    if old is not data and old != data:
-        return False
     try:
         info = os.stat(out_dir / path)
     except OSError:
-        return False  # deleted by hand since: write it again
-    return info.st_size == size and info.st_mtime_ns == mtime
+        return None  # deleted by hand since: write it again
+    if (info.st_size, info.st_mtime_ns) != (size, mtime):
+        return None  # changed by someone else since we wrote it
+    if old is None:
+        with contextlib.suppress(OSError):
+            old = (out_dir / path).read_bytes()  # a file of an earlier process: compare once
+    # Identity first: a page from RenderMemo is the very same bytes object.
+    return (size, mtime) if old is data or old == data else None
 
 
 def _write(out_dir: Path, path: str, data: bytes) -> tuple[bytes, int, int]:
