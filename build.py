@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the verb; with no verb, build."""
     parser = make_parser()
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["build", *argv]
     args = parser.parse_args(argv)
     from archive.errors import ArchiveError
