@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from archive import frontmatter
@@ -135,7 +135,14 @@ def tagging() -> tuple[object, dict[str, str]]:
     return make_tagging(REPO / "content")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# No shrinking: each example writes a content folder, and a shrink would take minutes;
+# the pure test above shrinks the same pages fast.
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+)
 @given(page=messy_pages(), encoding=st.sampled_from(ENCODINGS))
 def test_whole_import_of_messy_pages_writes_readable_articles(
     tagging: tuple[object, dict[str, str]], page: str, encoding: str
