@@ -258,7 +258,10 @@ class _LoggingHandler(http.server.SimpleHTTPRequestHandler):
         """Requests go to the shared log instead."""
 
     def do_GET(self) -> None:
-        super().do_GET()
+        try:
+            super().do_GET()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # a context closed with a fetch in flight: nothing was delivered
         path = self.directory + unquote(urlsplit(self.path).path)
         file = Path(path)
         size = file.stat().st_size if file.is_file() else 0
