@@ -4,7 +4,7 @@
     serve_directory(folder)                 -> context manager: http://127.0.0.1:<port>/
     fixture_sites  (session fixture)        -> the tiny fixture corpus built twice and served:
                                                at / and under /initiative-archive/
-    browser        (session fixture)        -> Playwright Chromium from /usr/bin/chromium
+    browser        (module fixture)         -> Playwright Chromium from /usr/bin/chromium
 
 The server answers a missing path with the site's 404.html and status 404, as
 GitHub Pages does. Browser tests never skip: without /usr/bin/chromium they fail
@@ -128,7 +128,9 @@ def fixture_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSi
         yield ServedSites(url=url, sub_url=url + SUBPATH, folder=folder / "root")
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API allows one running instance per process, so each
+# test module gets its own and closes it, and a module may start Playwright itself.
+@pytest.fixture(scope="module")
 def browser():  # Playwright's Browser
     """Debian's Chromium through Playwright; fails (never skips) when it is missing."""
     if not CHROMIUM.exists():
