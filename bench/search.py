@@ -14,9 +14,9 @@ when that folder is empty; `gen`: ../shared/bench/gen_corpus.py -n N) it
     ../shared/bench/pagefind/build_index.py (`--mode dir`);
   * serves the site with a logging http.server on 127.0.0.1 and, in Debian's
     Chromium, runs every query of tests/fixtures/search-queries.txt
-    cold (a fresh browser context per query: bytes fetched and time to the first
-    result) and warm (one page, all queries in turn: bytes for the search and the
-    first 10 results, and the full result list);
+    cold (a fresh browser context per query: bytes fetched for a first screen of
+    10 results, time to the first result) and warm (one page, all queries in
+    turn: bytes for the search and the first 10 results, and the full result list);
   * scores every engine against substring truth (normalised like the index)
     and prints one table per corpus with ratios to Pagefind.
 Bytes are file sizes on disk (http.server does not compress); ours are gzip
