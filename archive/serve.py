@@ -509,8 +509,8 @@ def _say(quiet: bool) -> Callable[[Outcome, tuple[str, ...]], None]:
         if not outcome.ok:
             print(f"构建失败：\n{outcome.message}", file=sys.stderr, flush=True)
         elif not quiet:
-            what = f"（{len(changes)} 处改动）" if changes else ""
-            print(f"已重新构建{what}：{outcome.message}，用时 {outcome.seconds:.2f} 秒", flush=True)
+            what = f"已重新构建（{len(changes)} 处改动）" if changes else "已构建"
+            print(f"{what}：{outcome.message}，用时 {outcome.seconds:.2f} 秒", flush=True)
 
     return report
 
