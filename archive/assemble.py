@@ -46,7 +46,7 @@ def assemble(
     analyses: Mapping[str, Analysis],
 ) -> Site:
     """Build the site model from the articles, the taxonomy and each article's analysis."""
-    ordered = tuple(sorted(articles, key=_newest_first))
+    ordered = newest_first(articles)
     districts, district_of = district_terms(ordered, taxonomy)
     programmes, programme_of, warnings = programme_terms(ordered, taxonomy)
     places, place_of = place_terms(ordered, taxonomy, district_of)
@@ -73,6 +73,11 @@ def assemble(
         city=taxonomy.city,
         warnings=warnings,
     )
+
+
+def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
+    """The articles in the site's order (Site.articles): newest first, then by id."""
+    return tuple(sorted(articles, key=_newest_first))
 
 
 def _newest_first(article: Article) -> tuple[tuple[int, ...], str]:

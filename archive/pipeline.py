@@ -3,8 +3,9 @@
     taxonomy -> articles -> analyses (workers) -> site model -> pages -> html (workers)
              -> search index, feeds, sitemap, machine files, static files -> site/
 
-Every step is timed. Nothing is written until every file of the new site
-exists in memory; then write swaps the whole folder in.
+Every step is timed. A one-shot build (`run`) writes each file into a
+temporary folder as soon as it exists, and write swaps that folder in at the
+end; `build_site` (serve, tests) keeps every file in memory instead.
 """
 
 from __future__ import annotations
@@ -15,25 +16,30 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from archive import incremental, render, urls, workers
 from archive.analyse import analyse_range
-from archive.assemble import assemble
+from archive.assemble import assemble, newest_first
 from archive.cache import Cache, cached_analyses, default_cache
 from archive.config import ConfigError, SiteConfig, load_config
 from archive.errors import ArchiveError
 from archive.incremental import RenderMemo
 from archive.load import load_articles
-from archive.model import Analysis, OutputFile, Site, Taxonomy
+from archive.model import Analysis, Article, OutputFile, Taxonomy
+from archive.render import Page
 from archive.search import build_search_index
 from archive.segment import make_segmenter
 from archive.taxonomy import load_taxonomy, make_lookup
-from archive.write import write_site
+from archive.write import staged, write_tree
 
 ANALYSE_CHUNK = 100
+Progress = Callable[[int, int], None]
+Rendered = TypeVar("Rendered")
 GC_THRESHOLDS = (100_000, 50, 100)
 Log = Callable[[str], None]
 
@@ -50,16 +56,17 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     steps: list[tuple[str, float]] = []
     store = default_cache(config.root, enabled=not getattr(args, "no_cache", False))
-    files = build_site(config, jobs=jobs, progress=progress, steps=steps, warn=_warn, cache=store)
-    with timed("写入 site/", steps):
-        write_site(files, config.output_dir)
-    pages = sum(1 for f in files if f.path.endswith(".html"))
+    with staged(config.output_dir) as staging:
+        paths = build_into(
+            config, staging, jobs=jobs, progress=progress, steps=steps, warn=_warn, cache=store
+        )
+    pages = sum(1 for path in paths if path.endswith(".html"))
     if not args.quiet:
         if os.environ.get("IA_TIMINGS"):
             _print_timings(steps)
         elapsed = time.perf_counter() - started
         print(
-            f"已生成 {pages} 个页面（共 {len(files)} 个文件）到 {config.output_dir}，"
+            f"已生成 {pages} 个页面（共 {len(paths)} 个文件）到 {config.output_dir}，"
             f"用时 {elapsed:.1f} 秒"
         )
     return 0
@@ -102,46 +109,95 @@ def build_site(
     memo: RenderMemo | None = None,
 ) -> tuple[OutputFile, ...]:
     """Every file of the site, in memory; raises ArchiveError for bad content."""
+
+    def render_all(pages: Sequence[Page], bar: Progress | None) -> tuple[OutputFile, ...]:
+        return incremental.render_pages(pages, config, jobs, bar, memo)
+
+    html, others = _build(config, render_all, jobs, progress, steps, warn, cache)
+    files = (*html, *others)
+    urls.check_unique((f.path, f.path) for f in files)
+    return files
+
+
+def build_into(
+    config: SiteConfig,
+    root: Path,
+    *,
+    jobs: int = 1,
+    progress: ProgressBar | None = None,
+    steps: list[tuple[str, float]] | None = None,
+    warn: Log | None = None,
+    cache: Cache | None = None,
+) -> tuple[str, ...]:
+    """Write every file of the site below root (pages as they are rendered); their paths."""
+    steps = steps if steps is not None else []
+
+    def write_all(pages: Sequence[Page], bar: Progress | None) -> tuple[str, ...]:
+        urls.check_unique((p.path, p.path) for p in pages)
+        return render.write_pages(pages, config, jobs, root, bar)
+
+    html, others = _build(config, write_all, jobs, progress, steps, warn, cache)
+    with timed("写入其他文件", steps):
+        write_tree(others, root)
+    paths = (*html, *(f.path for f in others))
+    urls.check_unique((path, path) for path in paths)
+    return paths
+
+
+def _build(
+    config: SiteConfig,
+    render_all: Callable[[Sequence[Page], Progress | None], tuple[Rendered, ...]],
+    jobs: int,
+    progress: ProgressBar | None,
+    steps: list[tuple[str, float]] | None,
+    warn: Log | None,
+    cache: Cache | None,
+) -> tuple[tuple[Rendered, ...], tuple[OutputFile, ...]]:
+    """The pages as render_all gives them, and every other file (search index, feeds' kin)."""
     steps = steps if steps is not None else []
     with timed("读取分类", steps):
         taxonomy = load_taxonomy(taxonomy_dir(config))
         lookup = make_lookup(taxonomy)
     with timed("读取文章", steps):
         articles = load_articles(config.articles_dir, lookup.districts, _suggest(lookup))
-    with timed("分析文章", steps):
-        bar = progress.stage("分析文章") if progress else None
-        analyses = cached_analyses(
-            cache or Cache(Path(), enabled=False),
-            articles,
-            taxonomy,
-            lambda todo: analyse_all(todo, make_segmenter(taxonomy).tokenizer, jobs, bar).values(),
-        )
-        if progress:
-            progress.done()
-    with timed("组装站点", steps):
-        site = assemble(articles, taxonomy, analyses)
-    for warning in site.warnings:
-        (warn or _warn)(warning)
-    # The search index is built in one more process while this one plans and the workers
-    # render pages: the two do not depend on each other, and together they keep both cores busy.
-    search_job = workers.in_background(_search_range, (site, config, taxonomy), jobs)
+    with timed("载入词典", steps):
+        tokenizer = make_segmenter(taxonomy).tokenizer
+    # The search index needs only the articles in site order, so one more process builds
+    # it from here on while this one and the workers analyse, assemble and render: the
+    # two do not depend on each other, and together they keep both cores busy.
+    search_job = workers.in_background(
+        _search_range, (newest_first(articles), config, taxonomy), jobs
+    )
     with search_job as search_result:
+        with timed("分析文章", steps):
+            bar = progress.stage("分析文章") if progress else None
+            analyses = cached_analyses(
+                cache or Cache(Path(), enabled=False),
+                articles,
+                taxonomy,
+                lambda todo: analyse_all(todo, tokenizer, jobs, bar).values(),
+            )
+            if progress:
+                progress.done()
+        with timed("组装站点", steps):
+            site = assemble(articles, taxonomy, analyses)
+        del articles, analyses
+        for warning in site.warnings:
+            (warn or _warn)(warning)
         with timed("规划页面", steps):
             with_search = (config.templates_dir / "search.html").is_file()
             pages = render.plan(site, config, with_search)
         with timed("渲染页面", steps):
             bar = progress.stage("渲染页面") if progress else None
-            html = incremental.render_pages(pages, config, jobs, bar, memo)
+            html = render_all(pages, bar)
             if progress:
                 progress.done()
         del pages  # the page contexts are spent: free them before the index arrives
+        with timed("其他文件", steps):
+            rest = render.machine_files(site, config) + render.static_files(config.templates_dir)
         with timed("等待搜索索引", steps):
             index = tuple(search_result.result())
-    with timed("其他文件", steps):
-        rest = render.machine_files(site, config) + render.static_files(config.templates_dir)
-    files = (*html, *index, *rest)
-    urls.check_unique((f.path, f.path) for f in files)
-    return files
+    return html, (*index, *rest)
 
 
 def taxonomy_dir(config: SiteConfig) -> Path:
@@ -160,12 +216,19 @@ def analyse_all(
     return {analysis.id: analysis for analysis in found}
 
 
+@dataclass(frozen=True, slots=True)
+class _SearchSite:
+    """What build_search_index reads of a Site: the articles in site order."""
+
+    articles: tuple[Article, ...]
+
+
 def _search_range(
-    shared: tuple[Site, SiteConfig, Taxonomy], start: int, stop: int
+    shared: tuple[tuple[Article, ...], SiteConfig, Taxonomy], start: int, stop: int
 ) -> list[OutputFile]:
     """Background task: the search stage's index files."""
-    site, config, taxonomy = shared
-    return list(build_search_index(site, config, taxonomy))
+    ordered, config, taxonomy = shared
+    return list(build_search_index(_SearchSite(ordered), config, taxonomy))  # type: ignore[arg-type]
 
 
 def _suggest(lookup) -> Callable[[str], str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from archive import markdown_html, urls, workers
+from archive import markdown_html, urls, workers, write
 from archive.config import SiteConfig
 from archive.context import Contexts, articles_json
 from archive.model import OutputFile, Site
@@ -188,3 +188,36 @@ def render_pages(
     shared = (pages, str(config.templates_dir), config.base_path, Contexts.common(config))
     files = workers.map_ranges(_render_range, shared, len(pages), jobs, CHUNK, progress)
     return tuple(files)
+
+
+def _write_range(
+    shared: tuple[Sequence[Page], str, str, dict, str], start: int, stop: int
+) -> list[str]:
+    """Worker task: render pages[start:stop] and write them below the root folder."""
+    pages, templates_dir, base_path, common, root = shared
+    active = renderer(templates_dir, base_path)
+    files = [active.render(page, common) for page in pages[start:stop]]
+    write.write_tree(files, Path(root))
+    return [output.path for output in files]
+
+
+def write_pages(
+    pages: Sequence[Page],
+    config: SiteConfig,
+    jobs: int,
+    root: Path,
+    progress: Progress | None = None,
+) -> tuple[str, ...]:
+    """Render every page straight into files below root; the paths written, in page order.
+
+    The workers write what they render, so the bytes of the site never travel
+    between processes nor pile up in one: the same files as render_pages gives.
+    """
+    shared = (
+        pages,
+        str(config.templates_dir),
+        config.base_path,
+        Contexts.common(config),
+        str(root),
+    )
+    return tuple(workers.map_ranges(_write_range, shared, len(pages), jobs, CHUNK, progress))

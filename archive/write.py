@@ -3,7 +3,9 @@
 The files are written into a fresh temporary folder next to the output folder
 and only then swapped into place, so a build that fails or is killed half-way
 leaves the previous site untouched. On Linux the swap is one atomic
-renameat2(RENAME_EXCHANGE); elsewhere it is two renames a moment apart.
+renameat2(RENAME_EXCHANGE); elsewhere it is two renames a moment apart. A
+one-shot build writes each page into that folder as soon as it is rendered
+(`staged`), so no process holds the whole site in memory.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from archive import urls
@@ -30,12 +32,22 @@ def write_site(files: Sequence[OutputFile], out_dir: Path) -> None:
     """Replace out_dir with exactly these files; on any error the old out_dir stays."""
     urls.check_unique((f.path, f.path) for f in files)
     _check_paths(files)
+    with staged(out_dir) as staging:
+        write_tree(files, staging)
+
+
+@contextlib.contextmanager
+def staged(out_dir: Path) -> Iterator[Path]:
+    """A fresh folder next to out_dir to write into; it replaces out_dir when the body succeeds.
+
+    On any error (or interrupt) it is removed and the old out_dir stays.
+    """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent))
     try:
-        write_tree(files, staging)
+        yield staging
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -43,7 +55,8 @@ def write_site(files: Sequence[OutputFile], out_dir: Path) -> None:
 
 
 def write_tree(files: Sequence[OutputFile], root: Path) -> None:
-    """Write every file below root, making folders as needed."""
+    """Write every file below root, making folders as needed (several processes may share root)."""
+    _check_paths(files)
     made: set[Path] = set()
     for output in files:
         target = root / output.path
