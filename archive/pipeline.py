@@ -40,6 +40,8 @@ from archive.write import staged, write_tree
 ANALYSE_CHUNK = 100
 Progress = Callable[[int, int], None]
 Rendered = TypeVar("Rendered")
+# The background search task's data: articles in site order, config, taxonomy, output root.
+SearchShared = tuple[tuple[Article, ...], SiteConfig, Taxonomy, str | None]
 GC_THRESHOLDS = (100_000, 50, 100)
 Log = Callable[[str], None]
 
@@ -113,8 +115,9 @@ def build_site(
     def render_all(pages: Sequence[Page], bar: Progress | None) -> tuple[OutputFile, ...]:
         return incremental.render_pages(pages, config, jobs, bar, memo)
 
-    html, others = _build(config, render_all, jobs, progress, steps, warn, cache)
-    files = (*html, *others)
+    search = (_search_files, None)
+    html, index, rest = _build(config, render_all, search, jobs, progress, steps, warn, cache)
+    files = (*html, *index, *rest)
     urls.check_unique((f.path, f.path) for f in files)
     return files
 
@@ -136,10 +139,11 @@ def build_into(
         urls.check_unique((p.path, p.path) for p in pages)
         return render.write_pages(pages, config, jobs, root, bar)
 
-    html, others = _build(config, write_all, jobs, progress, steps, warn, cache)
+    search = (_search_written, str(root))
+    html, index, rest = _build(config, write_all, search, jobs, progress, steps, warn, cache)
     with timed("写入其他文件", steps):
-        write_tree(others, root)
-    paths = (*html, *(f.path for f in others))
+        write_tree(rest, root)
+    paths = (*html, *index, *(f.path for f in rest))
     urls.check_unique((path, path) for path in paths)
     return paths
 
@@ -147,13 +151,18 @@ def build_into(
 def _build(
     config: SiteConfig,
     render_all: Callable[[Sequence[Page], Progress | None], tuple[Rendered, ...]],
+    search: tuple[Callable[[SearchShared, int, int], list[Rendered]], str | None],
     jobs: int,
     progress: ProgressBar | None,
     steps: list[tuple[str, float]] | None,
     warn: Log | None,
     cache: Cache | None,
-) -> tuple[tuple[Rendered, ...], tuple[OutputFile, ...]]:
-    """The pages as render_all gives them, and every other file (search index, feeds' kin)."""
+) -> tuple[tuple[Rendered, ...], tuple[Rendered, ...], tuple[OutputFile, ...]]:
+    """The pages as render_all gives them, the search index as search[0] does, the rest.
+
+    search is (task, root): the task runs in the background on (articles, config,
+    taxonomy, root).
+    """
     steps = steps if steps is not None else []
     with timed("读取分类", steps):
         taxonomy = load_taxonomy(taxonomy_dir(config))
@@ -165,8 +174,9 @@ def _build(
     # The search index needs only the articles in site order, so one more process builds
     # it from here on while this one and the workers analyse, assemble and render: the
     # two do not depend on each other, and together they keep both cores busy.
+    task, search_root = search
     search_job = workers.in_background(
-        _search_range, (newest_first(articles), config, taxonomy), jobs
+        task, (newest_first(articles), config, taxonomy, search_root), jobs
     )
     with search_job as search_result:
         with timed("分析文章", steps):
@@ -197,7 +207,7 @@ def _build(
             rest = render.machine_files(site, config) + render.static_files(config.templates_dir)
         with timed("等待搜索索引", steps):
             index = tuple(search_result.result())
-    return html, (*index, *rest)
+    return html, index, rest
 
 
 def taxonomy_dir(config: SiteConfig) -> Path:
@@ -223,12 +233,21 @@ class _SearchSite:
     articles: tuple[Article, ...]
 
 
-def _search_range(
-    shared: tuple[tuple[Article, ...], SiteConfig, Taxonomy], start: int, stop: int
-) -> list[OutputFile]:
+def _search_files(shared: SearchShared, start: int, stop: int) -> list[OutputFile]:
     """Background task: the search stage's index files."""
-    ordered, config, taxonomy = shared
+    ordered, config, taxonomy, _root = shared
     return list(build_search_index(_SearchSite(ordered), config, taxonomy))  # type: ignore[arg-type]
+
+
+def _search_written(shared: SearchShared, start: int, stop: int) -> list[str]:
+    """Background task: write the search index below root; the paths written.
+
+    The index is a good part of the site's bytes: written where it is made, it
+    is never copied to the main process.
+    """
+    files = _search_files(shared, start, stop)
+    write_tree(files, Path(shared[3] or "."))
+    return [output.path for output in files]
 
 
 def _suggest(lookup) -> Callable[[str], str]:
