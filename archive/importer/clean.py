@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archive.importer.bylines import DATELINE, dateline_parts, parse_byline, split_trailing
 from archive.importer.record import Line
@@ -55,15 +55,25 @@ def clean_page(text: str) -> tuple[Line, ...]:
     width = _column_width(raws)
     blank_paragraphs = _uses_blank_paragraphs(raws)
     groups: list[list[_Raw]] = []
-    after_break = True
+    after_break = after_end = True
     for index, raw in enumerate(raws):
         nxt = raws[index + 1] if index + 1 < len(raws) else None
-        alone_after_break = after_break and bool(groups) and len(groups[-1]) == 1
-        if groups and _joins(groups[-1][-1], raw, nxt, width, blank_paragraphs, alone_after_break):
+        alone = bool(groups) and len(groups[-1]) == 1
+        context = _Context(width, blank_paragraphs, after_break and alone, after_end and alone)
+        if groups and not alone:  # a paragraph's earlier lines show its own column width
+            local = max(visual_width(r.text) for r in groups[-1][:-1])
+            context = replace(
+                context,
+                width=local,
+                open_sentence=_open_sentence(groups[-1]),
+                closed_headline=_closed_headline(groups[-1], local),
+            )
+        if groups and _joins(groups[-1][-1], raw, nxt, context):
             groups[-1].append(raw)
             continue
         if groups:
             after_break = _ends_item(groups[-1])
+            after_end = after_break or _terminal(groups[-1][-1].text)
         groups.append([raw])
     return tuple(line for group in groups for line in _logical(group))
 
@@ -121,35 +131,133 @@ def _terminal(text: str) -> bool:
     return bool(_TERMINAL.search(text))
 
 
-def _joins(
-    prev: _Raw,
-    cur: _Raw,
-    nxt: _Raw | None,
-    width: float | None,
-    blank_paragraphs: bool,
-    after_break: bool,
-) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What line repair knows about the page and the line before the one it looks at.
+
+    `after_break`: that line stands alone after a byline (or atop the page);
+    `after_end`: it stands alone after a finished sentence, a byline or the page top.
+    """
+
+    width: float | None
+    blank_paragraphs: bool
+    after_break: bool
+    after_end: bool
+    open_sentence: bool = False
+    closed_headline: bool = False
+
+
+def _joins(prev: _Raw, cur: _Raw, nxt: _Raw | None, context: _Context) -> bool:
     """Does `cur` continue the sentence or paragraph that `prev` is part of?"""
+    width = context.width
+    if prev.level and not cur.level and _heading_goes_on(prev, cur, nxt, width):
+        return True
     if not (_plain(prev) and _plain(cur)) or cur.dateline:
         return False
     if _terminal(prev.text):
-        return cur.gap == 0 and blank_paragraphs and not _headline_shape(cur.text)
+        return cur.gap == 0 and context.blank_paragraphs and not _headline_shape(cur.text)
     if split_trailing(prev.text)[1] is not None:
         return False
     if cur.gap == 0:
-        return not _stacked_headlines(prev, cur, width, after_break)
+        return not _stacked_headlines(prev, cur, context)
     if _CONTINUATION_START.match(cur.text):
         return True
-    return _wrapped(prev, width, after_break) and _body_like(cur, nxt, width)
+    if _tail(prev, cur, nxt, width) or _closes(prev.text, cur.text):
+        return True
+    if prev.dateline and not cur.byline:
+        return True  # `本报讯(记者 王译博)2` / blank / `1日上午…`: a dateline opens a paragraph
+    if context.closed_headline:
+        return False
+    if context.after_end and _headline_shape(prev.text) and is_headline_like(prev.text):
+        return False  # `登封赵庄村:发展产业为基 助力乡村振兴` alone after a finished paragraph
+    if _too_wide(prev, width) and context.after_end:
+        # Wider than the column: a headline, unless the next line runs as wide.
+        return _as_wide(cur, prev) and _body_like(cur, nxt, None)
+    if context.open_sentence and _body_like(cur, nxt, width):
+        return True
+    return _wrapped(prev, width, context.after_break) and _body_like(cur, nxt, width)
 
 
-def _stacked_headlines(prev: _Raw, cur: _Raw, width: float | None, after_break: bool) -> bool:
-    """A kicker directly above its title: two headline lines, not one wrapped line."""
+def _too_wide(raw: _Raw, width: float | None) -> bool:
+    """Wider than the column, yet short: not a line the column wrapped."""
+    size = visual_width(raw.text)
+    return width is not None and width + _WIDTH_SLACK < size <= LONG_LINE
+
+
+def _as_wide(raw: _Raw, other: _Raw) -> bool:
+    """About as wide as `other`: two lines of one column."""
+    return abs(visual_width(raw.text) - visual_width(other.text)) <= _WIDTH_SLACK
+
+
+def _open_sentence(group: list[_Raw]) -> bool:
+    """Running text (not a wrapped headline) whose last sentence has not ended."""
+    text = _join_texts([raw.text for raw in group])
+    return _plain(group[-1]) and not _terminal(text) and not is_headline_like(text)
+
+
+def _closed_headline(group: list[_Raw], width: float) -> bool:
+    """A headline wrapped over lines whose last line stops short of the column: it has ended."""
+    if group[0].level:  # a marked headline ends at the blank line after it
+        return True
+    text = _join_texts([raw.text for raw in group])
+    short = visual_width(group[-1].text) <= width - _WIDTH_SLACK
+    return short and is_headline_like(text) and not _unclosed(text)
+
+
+def _closes(prev: str, cur: str) -> bool:
+    """`“就近办”“网上办”“掌上` / blank / `办” 便民服务中心更便民`: the next line closes
+    the quote or bracket the line left open, so it is the same sentence."""
+    for opening, closing in _PAIRS:
+        if prev.count(opening) > prev.count(closing) and closing in cur:
+            at = cur.find(opening)
+            if at < 0 or cur.find(closing) < at:
+                return True
+    return False
+
+
+def _fills_column(raw: _Raw, width: float | None) -> bool:
+    """As wide as the printed column, give or take the slack of a line break."""
+    size = visual_width(raw.text)
+    return width is not None and abs(size - width) <= _WIDTH_SLACK
+
+
+def _heading_goes_on(prev: _Raw, cur: _Raw, nxt: _Raw | None, width: float | None) -> bool:
+    """A marked headline (`## …`) wrapped at the column: its next line, printed
+    without a gap, is no wider and reads as a headline too."""
+    if cur.gap or cur.byline or cur.dateline or _terminal(prev.text):
+        return False
+    if width is None or not is_headline_like(cur.text):
+        return False
+    if visual_width(prev.text) < _SHORT_LINE * width:  # a short headline ends on its line
+        return False
+    return visual_width(cur.text) <= width + _WIDTH_SLACK
+
+
+# A line this short after a line that fills the column is the end of the wrapped
+# sentence: no headline, heading or caption is printed in so few characters.
+_TAIL_MAX = 4
+
+
+def _tail(prev: _Raw, cur: _Raw, nxt: _Raw | None, width: float | None) -> bool:
+    """`…优商攻` / blank / `坚行动`: a stray blank line cut the last few characters off."""
+    if not _fills_column(prev, width) or visual_width(cur.text) > _TAIL_MAX:
+        return False
+    return not cur.byline and (nxt is None or nxt.gap > 0)
+
+
+def _stacked_headlines(prev: _Raw, cur: _Raw, context: _Context) -> bool:
+    """A kicker directly above its title, or a headline directly above its first
+    paragraph: two lines, not one wrapped line."""
     if prev.dateline or not is_headline_like(prev.text):
         return False
+    width = context.width
     if width is None:  # no printed columns: lines are paragraphs or headlines
         return is_headline_like(cur.text)
-    return after_break and visual_width(prev.text) < _SHORT_LINE * width
+    if _unclosed(prev.text):
+        return False
+    narrow = visual_width(prev.text) < _SHORT_LINE * width
+    wider = _too_wide(prev, width) and not _terminal(cur.text) and not _as_wide(cur, prev)
+    return (context.after_break and narrow) or (context.after_end and (narrow or wider))
 
 
 def _wrapped(raw: _Raw, width: float | None, after_break: bool) -> bool:
@@ -162,7 +270,9 @@ def _wrapped(raw: _Raw, width: float | None, after_break: bool) -> bool:
         and not _SENTENCE_END.search(raw.text)
     ):
         return _unclosed(raw.text)  # alone after a byline (or atop the page): a headline
-    if size > LONG_LINE or (width is not None and size >= width - _WIDTH_SLACK):
+    if size > LONG_LINE:
+        return True
+    if width is not None and size >= width - _WIDTH_SLACK:
         return True
     if _SENTENCE_END.search(raw.text) or _unclosed(raw.text):
         return True
@@ -208,9 +318,14 @@ def _ends_item(group: list[_Raw]) -> bool:
 def _join_texts(texts: list[str]) -> str:
     out = texts[0]
     for text in texts[1:]:
-        glue = " " if out[-1:].isascii() and out[-1:].isalnum() and text[:1].isascii() else ""
+        # Two Latin words wrapped apart keep a space; a number broken by the wrap does not.
+        glue = " " if _latin(out[-1:]) and _latin(text[:1]) else ""
         out += glue + text
     return out
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
 
 
 def _logical(group: list[_Raw]) -> tuple[Line, ...]:
