@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Initiative Archive command line: argparse and dispatch only.
 
-    python build.py                      build content/ into site/
-    python build.py import PAGE...       raw newspaper pages -> content/articles/
-    python build.py serve                build, serve on 127.0.0.1, rebuild on change
-    python build.py check                crawl site/ for broken links and bad HTML
-    python build.py evaluate GOLD DIR    importer accuracy against a hand-read gold file
-    python build.py new TITLE            a blank article to edit
+python build.py                      build content/ into site/
+python build.py import PAGE...       raw newspaper pages -> content/articles/
+python build.py serve                build, serve on 127.0.0.1, rebuild on change
+python build.py check                crawl site/ for broken links and bad HTML
+python build.py evaluate GOLD DIR    importer accuracy against a hand-read gold file
+python build.py new TITLE            a blank article to edit
 """
 
 from __future__ import annotations
@@ -30,52 +30,96 @@ COMMANDS = {
 }
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help in Chinese: the usage line's label."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, prefix or "用法：")
+
+
+# argparse's own error texts (English) and what the user reads instead.
+_ARGPARSE_ERRORS = (
+    ("unrecognized arguments:", "无法识别的参数："),
+    ("the following arguments are required:", "缺少必需的参数："),
+    ("invalid choice:", "无效的选项："),
+    ("expected one argument", "需要一个值"),
+    ("invalid int value:", "不是整数："),
+    ("argument ", "参数 "),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help headings and errors are Chinese."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, add_help=False, formatter_class=_HelpFormatter, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """One usage line and one Chinese error line, exit 2 (as argparse does)."""
+        for english, chinese in _ARGPARSE_ERRORS:
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误：{message}\n")
+
+
 def _site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=HERE / "site.toml", help="site.toml")
-    parser.add_argument("--content-dir", type=Path, help="content folder (default: content/)")
-    parser.add_argument("--base-url", help="absolute URL of the site root, e.g. https://u.github.io/repo/")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--config", type=Path, default=HERE / "site.toml", help="站点配置文件（默认：site.toml）"
+    )
+    parser.add_argument("--content-dir", type=Path, help="内容目录（默认：content/）")
+    parser.add_argument("--base-url", help="站点根目录的完整网址，例如 https://u.github.io/repo/")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度条")
 
 
 def make_parser() -> argparse.ArgumentParser:
     """The whole command-line grammar."""
-    parser = argparse.ArgumentParser(prog="build.py", description="Initiative Archive")
-    verbs = parser.add_subparsers(dest="command")
+    parser = _Parser(
+        prog="build.py", description="举措档案：把报纸版面导入为文章，生成可浏览、可搜索的静态网站"
+    )
+    verbs = parser.add_subparsers(dest="command", title="命令", parser_class=_Parser)
 
-    build = verbs.add_parser("build", help="build content/ into site/ (the default)")
+    build = verbs.add_parser("build", help="把 content/ 生成为 site/（默认命令）")
     _site_options(build)
-    build.add_argument("--out", type=Path, help="output folder (default: site/)")
-    build.add_argument("--no-cache", action="store_true", help="ignore and rebuild the cache")
-    build.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
+    build.add_argument("--out", type=Path, help="输出目录（默认：site/）")
+    build.add_argument("--no-cache", action="store_true", help="不用缓存，全部重新生成")
+    build.add_argument("--jobs", type=int, default=0, help="工作进程数（0：每个 CPU 核一个）")
 
-    imp = verbs.add_parser("import", help="import raw newspaper pages into content/")
-    imp.add_argument("pages", nargs="+", type=Path, help="raw page .txt files")
-    imp.add_argument("--content-dir", type=Path, default=HERE / "content")
-    imp.add_argument("--date", help="the pages' date: YYYY, YYYY-MM or YYYY-MM-DD")
-    imp.add_argument("--quiet", action="store_true")
+    imp = verbs.add_parser("import", help="把报纸版面原文导入 content/")
+    imp.add_argument("pages", nargs="+", type=Path, help="版面原文 .txt 文件")
+    imp.add_argument(
+        "--content-dir", type=Path, default=HERE / "content", help="内容目录（默认：content/）"
+    )
+    imp.add_argument("--date", help="版面日期：YYYY、YYYY-MM 或 YYYY-MM-DD（默认从正文推断）")
+    imp.add_argument("--quiet", action="store_true", help="只输出汇总")
 
-    serve = verbs.add_parser("serve", help="build, serve and rebuild on change")
+    serve = verbs.add_parser("serve", help="生成并在本机预览，文件改动后自动重新生成")
     _site_options(serve)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--out", type=Path, help="output folder (default: site/)")
-    serve.add_argument("--open", action="store_true", help="open a browser")
-    serve.add_argument("--no-cache", action="store_true", help="ignore and rebuild the cache")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认：127.0.0.1）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认：8000）")
+    serve.add_argument("--out", type=Path, help="输出目录（默认：site/）")
+    serve.add_argument("--open", action="store_true", help="打开浏览器")
+    serve.add_argument("--no-cache", action="store_true", help="不用缓存，全部重新生成")
 
-    check = verbs.add_parser("check", help="crawl the built site for broken links and bad HTML")
+    check = verbs.add_parser("check", help="检查生成的网站：坏链接和不合格的 HTML")
     _site_options(check)
-    check.add_argument("--out", type=Path, help="the built site (default: site/)")
+    check.add_argument("--out", type=Path, help="生成的网站目录（默认：site/）")
 
-    evaluate = verbs.add_parser("evaluate", help="importer accuracy against a gold file")
-    evaluate.add_argument("gold", type=Path, help="gold YAML (format of shared/gold/seeds.yaml)")
-    evaluate.add_argument("pages_dir", type=Path, help="folder of the raw pages it names")
+    evaluate = verbs.add_parser("evaluate", help="用标准答案文件衡量导入的准确度")
+    evaluate.add_argument("gold", type=Path, help="标准答案 YAML（格式同 shared/gold/seeds.yaml）")
+    evaluate.add_argument("pages_dir", type=Path, help="标准答案所列版面原文所在的目录")
+    evaluate.add_argument("--content-dir", type=Path, help="用哪个内容目录的分类（默认：content/）")
 
-    new = verbs.add_parser("new", help="write a blank article to edit")
-    new.add_argument("title")
-    new.add_argument("--content-dir", type=Path, default=HERE / "content")
-    new.add_argument("--date", help="YYYY, YYYY-MM or YYYY-MM-DD (default: today)")
-    new.add_argument("--district", action="append", default=[], help="repeatable")
-    new.add_argument("--programme", action="append", default=[], help="repeatable")
+    new = verbs.add_parser("new", help="新建一篇空白文章，供手工编辑")
+    new.add_argument("title", help="文章标题")
+    new.add_argument(
+        "--content-dir", type=Path, default=HERE / "content", help="内容目录（默认：content/）"
+    )
+    new.add_argument("--date", help="日期：YYYY、YYYY-MM 或 YYYY-MM-DD（默认：今天）")
+    new.add_argument("--district", action="append", default=[], help="区县，可重复")
+    new.add_argument("--programme", action="append", default=[], help="举措，可重复")
     return parser
 
 

@@ -56,7 +56,7 @@ def load_config(path: Path, **overrides: object) -> SiteConfig:
         raise ConfigError(f"{path}: {error}") from None
     unknown = sorted(set(raw) - set(_FIELDS))
     if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}")
+        raise ConfigError(f"{path}: 未知的配置项 {'、'.join(unknown)}")
     raw.update({k: v for k, v in overrides.items() if v is not None})
     root = path.resolve().parent
     for key in _PATH_KEYS:
@@ -75,9 +75,9 @@ def _check_types(path: Path, raw: dict[str, object]) -> None:
     for key, value in raw.items():
         expected = _FIELDS[key].type
         if expected == "int" and not isinstance(value, int):
-            raise ConfigError(f"{path}: {key} must be a whole number, not {value!r}")
+            raise ConfigError(f"{path}: {key} 应为整数，而不是 {value!r}")
         if expected == "str" and not isinstance(value, str):
-            raise ConfigError(f"{path}: {key} must be a string, not {value!r}")
+            raise ConfigError(f"{path}: {key} 应为字符串，而不是 {value!r}")
 
 
 def _with_default_paths(config: SiteConfig, root: Path) -> SiteConfig:
@@ -94,7 +94,7 @@ def normalise_base_url(path: Path, url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(
-            f"{path}: base_url must be an absolute http(s) URL such as "
-            f"https://user.github.io/repo/, not {url!r}"
+            f"{path}: base_url 应为完整的 http(s) 网址，例如 "
+            f"https://user.github.io/repo/，而不是 {url!r}"
         )
     return url if url.endswith("/") else url + "/"

@@ -85,7 +85,7 @@ class Score:
 def run(args: argparse.Namespace) -> int:
     """`build.py evaluate GOLD PAGES_DIR`: print the per-page table and the overall line."""
     gold = _read_gold(Path(args.gold))
-    tagger, slugs = make_tagging(CONTENT_DIR)
+    tagger, slugs = make_tagging(getattr(args, "content_dir", None) or CONTENT_DIR)
     total = Score()
     rows = []
     for page, spec in gold.items():

@@ -46,10 +46,10 @@ def parse(text: str) -> Parsed:
     """Split an article file into its front matter and body, with line numbers."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip("\r") != FENCE:
-        raise FrontMatterError("the file must start with a '---' front-matter line", 1)
+        raise FrontMatterError("文件第一行应为前言开头的“---”", 1)
     end = _closing_fence(lines)
     if end is None:
-        raise FrontMatterError("the front matter has no closing '---' line", 1)
+        raise FrontMatterError("前言缺少结尾的“---”行", 1)
     meta, key_lines = _parse_yaml("\n".join(lines[1:end]))
     body = "\n".join(lines[end + 1 :])
     return Parsed(meta=meta, key_lines=key_lines, body=body, body_line=end + 2)
@@ -70,18 +70,18 @@ def _parse_yaml(source: str) -> tuple[dict[str, Value], dict[str, int]]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(error, "problem", None) or str(error)
-        raise FrontMatterError(f"bad YAML in front matter: {problem}", line) from None
+        raise FrontMatterError(f"前言的 YAML 有误：{problem}", line) from None
     if node is None:
         return {}, {}
     if not isinstance(node, yaml.MappingNode):
-        raise FrontMatterError("front matter must be a mapping of keys to values", 2)
+        raise FrontMatterError("前言应为“键: 值”的映射", 2)
     meta: dict[str, Value] = {}
     key_lines: dict[str, int] = {}
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 2
         key = _scalar(key_node, line)
         if key in meta:
-            raise FrontMatterError(f"duplicate key '{key}'", line)
+            raise FrontMatterError(f"键“{key}”重复", line)
         meta[key] = _value(value_node, line)
         key_lines[key] = line
     return meta, key_lines
@@ -89,7 +89,7 @@ def _parse_yaml(source: str) -> tuple[dict[str, Value], dict[str, int]]:
 
 def _scalar(node: yaml.Node, line: int) -> str:
     if not isinstance(node, yaml.ScalarNode):
-        raise FrontMatterError("expected a plain value", line)
+        raise FrontMatterError("这里应为一个普通的值", line)
     return node.value
 
 

@@ -46,6 +46,9 @@ class _Doc:
 
 def load_taxonomy(taxonomy_dir: Path) -> Taxonomy:
     """Read and validate districts.yaml and programmes.yaml of a taxonomy folder."""
+    if not taxonomy_dir.is_dir():
+        wanted = f"taxonomy/{DISTRICTS_FILE} 和 taxonomy/{PROGRAMMES_FILE}"
+        raise ArchiveError(f"找不到分类目录：内容目录里应有 {wanted}", taxonomy_dir)
     districts_doc = _read(taxonomy_dir / DISTRICTS_FILE)
     top = _mapping(districts_doc, districts_doc.root, {"city", "districts", "elsewhere"})
     districts = tuple(
@@ -99,8 +102,8 @@ class Lookup:
         if found:
             return found
         hint = self.suggest_district(name)
-        tail = f", did you mean {hint}?" if hint else ""
-        raise ArchiveError(f"unknown district {name!r}{tail}", path, line)
+        tail = f"，是不是“{hint}”？" if hint else ""
+        raise ArchiveError(f"未知区县“{name}”{tail}", path, line)
 
 
 def make_lookup(taxonomy: Taxonomy) -> Lookup:
@@ -122,16 +125,16 @@ def _read(path: Path) -> _Doc:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ArchiveError("taxonomy file is missing", path) from None
+        raise ArchiveError("缺少分类文件", path) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ArchiveError(f"cannot read the taxonomy file: {error}", path) from None
+        raise ArchiveError(f"无法读取分类文件：{error}", path) from None
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise ArchiveError(f"invalid YAML: {error.problem}", path, line) from None
+        raise ArchiveError(f"YAML 格式有误：{error.problem}", path, line) from None
     if root is None:
-        raise ArchiveError("the taxonomy file is empty", path, 1)
+        raise ArchiveError("分类文件是空的", path, 1)
     return _Doc(path, root)
 
 
@@ -147,22 +150,22 @@ class _Fields(dict[str, yaml.Node]):
 
 def _mapping(doc: _Doc, node: yaml.Node, allowed: set[str]) -> _Fields:
     if not isinstance(node, yaml.MappingNode):
-        raise _fail(doc, node, "expected a mapping of keys")
+        raise _fail(doc, node, "这里应为“键: 值”的映射")
     out = _Fields()
     out.line = node.start_mark.line + 1
     for key, value in node.value:
         name = key.value if isinstance(key, yaml.ScalarNode) else ""
         if name not in allowed:
-            raise _fail(doc, key, f"unknown key {name!r} (allowed: {', '.join(sorted(allowed))})")
+            raise _fail(doc, key, f"未知的键“{name}”（可用：{'、'.join(sorted(allowed))}）")
         if name in out:
-            raise _fail(doc, key, f"duplicate key {name!r}")
+            raise _fail(doc, key, f"键“{name}”重复")
         out[name] = value
     return out
 
 
 def _required(doc: _Doc, parent: _Fields, key: str) -> yaml.Node:
     if key not in parent:
-        raise ArchiveError(f"missing key {key!r}", doc.path, parent.line)
+        raise ArchiveError(f"缺少键“{key}”", doc.path, parent.line)
     return parent[key]
 
 
@@ -171,7 +174,7 @@ def _seq(doc: _Doc, parent: _Fields, key: str) -> list[yaml.Node]:
     if node is None:
         return []
     if not isinstance(node, yaml.SequenceNode):
-        raise _fail(doc, node, f"{key!r} must be a list")
+        raise _fail(doc, node, f"“{key}”应为列表")
     return node.value
 
 
@@ -179,10 +182,10 @@ def _str(doc: _Doc, parent: _Fields, key: str, required: bool = True) -> str:
     node = parent.get(key)
     if node is None:
         if required:
-            raise ArchiveError(f"missing key {key!r}", doc.path, parent.line)
+            raise ArchiveError(f"缺少键“{key}”", doc.path, parent.line)
         return ""
     if not isinstance(node, yaml.ScalarNode) or (node.value == "" and required):
-        raise _fail(doc, node, f"{key!r} must be a non-empty string")
+        raise _fail(doc, node, f"“{key}”应为非空字符串")
     return node.value.strip()
 
 
@@ -190,7 +193,7 @@ def _strs(doc: _Doc, parent: _Fields, key: str) -> tuple[str, ...]:
     items = _seq(doc, parent, key)
     for item in items:
         if not isinstance(item, yaml.ScalarNode) or not item.value.strip():
-            raise _fail(doc, item, f"every entry of {key!r} must be a non-empty string")
+            raise _fail(doc, item, f"“{key}”的每一项都应为非空字符串")
     return tuple(item.value.strip() for item in items)
 
 
@@ -198,7 +201,7 @@ def _district(doc: _Doc, node: yaml.Node) -> District:
     fields = _mapping(doc, node, DISTRICT_KEYS)
     kind = _str(doc, fields, "kind")
     if kind not in KINDS:
-        raise _fail(doc, fields["kind"], f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise _fail(doc, fields["kind"], f"kind 应为 {'、'.join(KINDS)} 之一，而不是“{kind}”")
     subdivisions: list[str] = []
     communities: list[tuple[str, str]] = []
     for sub_node in _seq(doc, fields, "subdivisions"):
@@ -223,7 +226,7 @@ def _programme(doc: _Doc, node: yaml.Node) -> Programme:
     fields = _mapping(doc, node, PROGRAMME_KEYS)
     description = _str(doc, fields, "description", required=False)
     if "\n" in description:
-        raise _fail(doc, fields["description"], "the description must be one line")
+        raise _fail(doc, fields["description"], "description 只能有一行")
     return Programme(
         name=_str(doc, fields, "name"),
         slug=_slug(doc, fields, "slug"),
@@ -236,7 +239,7 @@ def _programme(doc: _Doc, node: yaml.Node) -> Programme:
 def _slug(doc: _Doc, fields: _Fields, key: str) -> str:
     slug = _str(doc, fields, key)
     if not is_slug(slug):
-        raise _fail(doc, fields[key], f"bad slug {slug!r}: use lower-case a-z, 0-9 and dashes")
+        raise _fail(doc, fields[key], f"slug“{slug}”不合格：只能用小写字母 a-z、数字 0-9 和连字符")
     return slug
 
 
@@ -244,7 +247,7 @@ def _old_slugs(doc: _Doc, fields: _Fields) -> tuple[str, ...]:
     slugs = _strs(doc, fields, "old_slugs")
     for slug, node in zip(slugs, _seq(doc, fields, "old_slugs"), strict=True):
         if not is_slug(slug):
-            raise _fail(doc, node, f"bad slug {slug!r}: use lower-case a-z, 0-9 and dashes")
+            raise _fail(doc, node, f"slug“{slug}”不合格：只能用小写字母 a-z、数字 0-9 和连字符")
     return slugs
 
 
@@ -255,22 +258,22 @@ def _check_districts(doc: _Doc, districts: tuple[District, ...], seq: yaml.Node)
     nodes = seq.value
     # generic_names may repeat the name itself (经开区): it says how to match it.
     names = [tuple(dict.fromkeys((d.name, *d.aliases, *d.generic_names))) for d in districts]
-    _unique(doc, nodes, names, "name")
-    _unique(doc, nodes, [(d.slug, *d.old_slugs) for d in districts], "slug")
+    _unique(doc, nodes, names, "名称")
+    _unique(doc, nodes, [(d.slug, *d.old_slugs) for d in districts], "slug ")
     for district, node in zip(districts, nodes, strict=True):
-        _unique(doc, [node], [district.subdivisions], "subdivision")
+        _unique(doc, [node], [district.subdivisions], "街道/乡镇")
         pairs = [f"{name} ({street})" for name, street in district.communities]
-        _unique(doc, [node], [pairs], "community")
+        _unique(doc, [node], [pairs], "社区")
 
 
 def _check_programmes(doc: _Doc, programmes: tuple[Programme, ...], seq: yaml.Node) -> None:
     nodes = seq.value
-    _unique(doc, nodes, [(p.name, *p.aliases) for p in programmes], "programme name or alias")
+    _unique(doc, nodes, [(p.name, *p.aliases) for p in programmes], "举措名称或别名")
     # Aliases may differ from the name only in quotes and dots; across programmes
     # the normalised keys must differ too, or a mention would have two owners.
     keys = [tuple({programme_key(n): n for n in (p.name, *p.aliases)}) for p in programmes]
-    _unique(doc, nodes, keys, "programme name (ignoring quotes, spaces and dots)")
-    _unique(doc, nodes, [(p.slug, *p.old_slugs) for p in programmes], "slug")
+    _unique(doc, nodes, keys, "举措名称（不计引号、空格和间隔号）")
+    _unique(doc, nodes, [(p.slug, *p.old_slugs) for p in programmes], "slug ")
 
 
 def _unique(doc: _Doc, nodes: list[yaml.Node], groups: list[tuple[str, ...]], what: str) -> None:
@@ -279,7 +282,7 @@ def _unique(doc: _Doc, nodes: list[yaml.Node], groups: list[tuple[str, ...]], wh
     for group, node in zip(groups, nodes, strict=True):
         for value in group:
             if value in seen:
-                raise _fail(doc, node, f"duplicate {what} {value!r}")
+                raise _fail(doc, node, f"{what}“{value}”重复")
             seen.add(value)
 
 

@@ -57,11 +57,11 @@ def test_lists_and_mappings_are_flow_style() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ("title: x\n---\n", 1, "must start"),
-        ("---\ntitle: x\n", 1, "no closing"),
-        ("---\ntitle: x\ntitle: y\n---\n", 3, "duplicate key"),
-        ("---\ntitle: [x\n---\n", 3, "bad YAML"),
-        ("---\n- a\n---\n", 2, "mapping"),
+        ("title: x\n---\n", 1, "文件第一行应为前言开头"),
+        ("---\ntitle: x\n", 1, "前言缺少结尾"),
+        ("---\ntitle: x\ntitle: y\n---\n", 3, "键“title”重复"),
+        ("---\ntitle: [x\n---\n", 3, "前言的 YAML 有误"),
+        ("---\n- a\n---\n", 2, "映射"),
     ],
 )
 def test_bad_front_matter_names_its_line(text: str, line: int, words: str) -> None:

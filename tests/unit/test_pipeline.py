@@ -80,5 +80,5 @@ def test_a_bad_base_url_is_one_clear_error(tmp_path: Path) -> None:
     result = build_site(FIXTURE_CONTENT, tmp_path / "site", "example.org/repo")
     assert result.returncode == 2
     assert result.stderr.startswith("error: ")
-    assert "base_url must be an absolute http(s) URL" in result.stderr
+    assert "base_url 应为完整的 http(s) 网址" in result.stderr
     assert not (tmp_path / "site").exists()

@@ -92,10 +92,7 @@ def test_unknown_district_suggests_closest(taxonomy) -> None:
     lookup = make_lookup(taxonomy)
     with pytest.raises(ArchiveError) as error:
         lookup.require_district("管城回区", "content/articles/a.md", 7)
-    assert (
-        str(error.value)
-        == "content/articles/a.md:7: unknown district '管城回区', did you mean 管城回族区?"
-    )
+    assert str(error.value) == "content/articles/a.md:7: 未知区县“管城回区”，是不是“管城回族区”？"
 
 
 @pytest.mark.parametrize(
@@ -148,27 +145,27 @@ def test_district_slug(name: str, slug: str) -> None:
 GOOD_PROGRAMME = "programmes:\n  - name: 郑好办\n    slug: zheng-hao-ban\n    aliases: []\n"
 BAD_FILES = [
     # (file, text, message, line)
-    ("programmes.yaml", GOOD_PROGRAMME + "    colour: red\n", "unknown key 'colour'", 5),
+    ("programmes.yaml", GOOD_PROGRAMME + "    colour: red\n", "未知的键“colour”", 5),
     (
         "programmes.yaml",
         GOOD_PROGRAMME.replace("zheng-hao-ban", "Zheng Hao"),
-        "bad slug 'Zheng Hao'",
+        "slug“Zheng Hao”不合格",
         3,
     ),
     (
         "programmes.yaml",
         GOOD_PROGRAMME + "  - name: 郑好办二\n    slug: zheng-hao-ban-2\n    aliases: [“郑好办”]\n",
-        "duplicate programme name (ignoring quotes, spaces and dots) '郑好办'",
+        "举措名称（不计引号、空格和间隔号）“郑好办”重复",
         5,
     ),
-    ("programmes.yaml", GOOD_PROGRAMME + "  - name: [x\n", "invalid YAML", 6),
-    ("programmes.yaml", "programmes:\n  - slug: a\n", "missing key 'name'", 2),
-    ("programmes.yaml", "programs: []\n", "unknown key 'programs'", 1),
-    ("programmes.yaml", "# nothing yet\n", "the taxonomy file is empty", 1),
+    ("programmes.yaml", GOOD_PROGRAMME + "  - name: [x\n", "YAML 格式有误", 6),
+    ("programmes.yaml", "programmes:\n  - slug: a\n", "缺少键“name”", 2),
+    ("programmes.yaml", "programs: []\n", "未知的键“programs”", 1),
+    ("programmes.yaml", "# nothing yet\n", "分类文件是空的", 1),
     (
         "programmes.yaml",
         "programmes:\n  - name: 郑好办\n    slug: a\n  - name: 郑好办\n    slug: b\n",
-        "duplicate programme name or alias '郑好办'",
+        "举措名称或别名“郑好办”重复",
         4,
     ),
 ]
@@ -189,13 +186,13 @@ def test_bad_programmes_file(tmp_path: Path, file: str, text: str, message: str,
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("aliases: [管城区]", "aliases: [管城区, 二七区]", "duplicate name '二七区'"),
-        ("slug: erqi-qu", "slug: jinshui-qu", "duplicate slug 'jinshui-qu'"),
-        ("kind: 县\n", "kind: 州\n", "kind must be one of"),
+        ("aliases: [管城区]", "aliases: [管城区, 二七区]", "名称“二七区”重复"),
+        ("slug: erqi-qu", "slug: jinshui-qu", "slug “jinshui-qu”重复"),
+        ("kind: 县\n", "kind: 州\n", "kind 应为"),
         (
             "    old_slugs: []\n",
             "    old_slugs: []\n    population: 1\n",
-            "unknown key 'population'",
+            "未知的键“population”",
         ),
     ],
 )
@@ -213,8 +210,26 @@ def test_bad_districts_file(tmp_path: Path, old: str, new: str, message: str) ->
 
 def test_missing_file_is_an_error(tmp_path: Path) -> None:
     shutil.copy(TAXONOMY / "districts.yaml", tmp_path / "districts.yaml")
-    with pytest.raises(ArchiveError, match=r"programmes\.yaml: taxonomy file is missing"):
+    with pytest.raises(ArchiveError, match=r"programmes\.yaml: 缺少分类文件"):
         load_taxonomy(tmp_path)
+
+
+def test_content_dir_without_taxonomy_is_one_chinese_line(tmp_path: Path) -> None:
+    """`import --content-dir DIR` where DIR has no taxonomy/: exit 2, one clear line."""
+    page = tmp_path / "page.txt"
+    page.write_text("本报讯 二七区一马路街道饮马池社区开展活动。\n记者 景静\n", encoding="utf-8")
+    command = [sys.executable, str(ROOT / "build.py"), "import", str(page)]
+    done = subprocess.run(
+        [*command, "--content-dir", str(tmp_path), "--date", "2024"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'taxonomy'}: 找不到分类目录："
+        "内容目录里应有 taxonomy/districts.yaml 和 taxonomy/programmes.yaml"
+    ]
+    assert not (tmp_path / "articles").exists()
 
 
 def test_import_with_a_broken_taxonomy_stops_with_one_line(tmp_path: Path) -> None:
@@ -241,7 +256,7 @@ def test_import_with_a_broken_taxonomy_stops_with_one_line(tmp_path: Path) -> No
     )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        f"error: {taxonomy / 'programmes.yaml'}:5: unknown key 'colour' "
-        "(allowed: aliases, description, name, old_slugs, slug)"
+        f"error: {taxonomy / 'programmes.yaml'}:5: 未知的键“colour”"
+        "（可用：aliases、description、name、old_slugs、slug）"
     ]
     assert not (tmp_path / "articles").exists() or not any((tmp_path / "articles").iterdir())
