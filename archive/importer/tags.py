@@ -361,9 +361,15 @@ def _clean_edge(text: str, start: int, words: str | frozenset[str]) -> bool:
     return start == 0 or not _HAN.match(text[start - 1]) or text[start - 1] in words
 
 
+# 水镇, 古镇, 小镇 name a tourist venue or a themed quarter (贾鲁水镇灯会), not a town.
+_VENUE_TOWN = ("水镇", "古镇", "小镇")
+
+
 def _not_a_place(text: str, suffix: str, end: int) -> bool:
-    """村民, 村委, 村干部: 村 starting a word is no village name's end."""
+    """村民, 村委, 村干部: 村 starting a word is no village name's end; nor is a venue a town."""
     after = text[end : end + 1]
+    if suffix == "镇" and text[max(0, end - 2) : end] in _VENUE_TOWN:
+        return True
     return suffix == "村" and after in _AFTER_VILLAGE_WORD
 
 
@@ -538,6 +544,8 @@ def _initiative(
         return ""
     if after.startswith("的") or _names_a_place(name, plain):
         return ""
+    if _description(name, after, before, plain, word_freq):
+        return ""
     freq = word_freq(name)
     if _after_trigger(after) and freq < COMMON_NAME_FREQ and not name.endswith(_NEVER_SUFFIXES):
         return name  # “绿城使者”行动, “文旅兴市”战略: the word after decides
@@ -556,7 +564,42 @@ def _initiative(
     if strong:
         return name
     weak = before.endswith(_LAUNCH_VERBS) or plain.count(programme_key(name)) >= 2
-    return name if weak and freq == 0 else ""
+    return name if weak and freq == 0 and not _common_compound(name, word_freq) else ""
+
+
+def _description(
+    name: str, after: str, before: str, plain: str, word_freq: Callable[[str], int]
+) -> bool:
+    """Quoted words that describe rather than name: the recipe of a model, said once
+    (“线上+线下”立体化模式, “基地+电商”等模式), a way of doing (“就近办”“网上办”), the
+    focus of something else (以“一老一小”为切入点), an ordinary event
+    (“大学生开放日活动”)."""
+    if "+" in name and "模式" in after and plain.count(programme_key(name)) < 2:
+        return True
+    if name.endswith("办") and len(name) <= 4 and word_freq(name[:-1]) > 0:
+        return True
+    if before.endswith("以") and after.startswith("为") and not name.endswith(_NAME_SUFFIXES):
+        return True
+    stem = name.removesuffix("活动")
+    return stem != name and _plain_words(stem, word_freq)
+
+
+def _plain_words(text: str, word_freq: Callable[[str], int]) -> bool:
+    """Can the text be read as a row of dictionary words of two or more characters?"""
+    ends = [True] + [False] * len(text)
+    for end in range(2, len(text) + 1):
+        ends[end] = any(
+            ends[start] and word_freq(text[start:end]) > 0
+            for start in range(max(0, end - 4), end - 1)
+        )
+    return ends[-1]
+
+
+def _common_compound(name: str, word_freq: Callable[[str], int]) -> bool:
+    """A short quote that is one common word with a prefix (“自组织” = 自 + 组织): a term."""
+    return len(name) == 3 and (
+        word_freq(name[1:]) >= COMMON_NAME_FREQ or word_freq(name[:2]) >= COMMON_NAME_FREQ
+    )
 
 
 def _names_a_place(name: str, plain: str) -> bool:
