@@ -252,7 +252,7 @@ def _stacked_headlines(prev: _Raw, cur: _Raw, context: _Context) -> bool:
         return False
     width = context.width
     if width is None:  # no printed columns: lines are paragraphs or headlines
-        return is_headline_like(cur.text)
+        return is_headline_like(cur.text) or (context.after_end and not _unclosed(prev.text))
     if _unclosed(prev.text):
         return False
     narrow = visual_width(prev.text) < _SHORT_LINE * width

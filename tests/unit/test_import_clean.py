@@ -172,3 +172,82 @@ def test_wrapped_page_headline_with_colon_after_byline() -> None:
         "登封市：小杂粮做成大产业",
         "近年来，登封市大力发展特色种植，打造区域品牌，带动农户增收。",
     ]
+
+
+# A column nine characters wide, long enough for its width to be measured.
+NARROW = (
+    "近日，二七区人社局\n人才政策宣讲帮帮团\n来到开放日活动现场\n"
+    "积极发挥引才、育才\n留才作用，宣讲政策\n。\n"
+)
+
+LEAD = (
+    "近日，二七区人社局人才政策宣讲帮帮团来到开放日活动现场积极发挥引才、育才留才作用，宣讲政策。"
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # no blank lines at all: a headline after a finished paragraph, its body right below
+        (
+            "第一篇的最后一段写完了，再也没有别的内容需要补充。\n"
+            "登封赵庄村:发展产业为基 助力乡村振兴\n"
+            "“我们始终把为群众办实事作为落脚点。”日前，在登封市石道乡赵庄村，学员参观了合作社。\n",
+            [
+                "第一篇的最后一段写完了，再也没有别的内容需要补充。",
+                "登封赵庄村:发展产业为基 助力乡村振兴",
+                "“我们始终把为群众办实事作为落脚点。”日前，在登封市石道乡赵庄村，学员参观了合作社。",
+            ],
+        ),
+        # a narrow column: a headline wider than the column is not a wrapped line
+        (
+            NARROW
+            + "\n惠济区43条重点道路忙施工\n\n"
+            + "本报讯 近日，惠济区\n杨柳街市政道路施工\n现场机器轰鸣。\n",
+            [
+                LEAD,
+                "惠济区43条重点道路忙施工",
+                "本报讯近日，惠济区杨柳街市政道路施工现场机器轰鸣。",
+            ],
+        ),
+        # a Markdown headline wrapped at the column keeps its whole text
+        (
+            NARROW + "\n## 二七经开区位居全省先\n进制造业开发区第二档\n\n正文开头一句话。\n",
+            [
+                LEAD,
+                "二七经开区位居全省先进制造业开发区第二档",
+                "正文开头一句话。",
+            ],
+        ),
+        # a stray blank line cut the last characters of a wrapped headline off
+        (
+            NARROW
+            + "\n以营商环境之优助推项\n目建设跑出加速度的新\n\n篇章\n\n"
+            + "营商环境是企业发展\n的“土壤”。\n",
+            [
+                LEAD,
+                "以营商环境之优助推项目建设跑出加速度的新篇章",
+                "营商环境是企业发展的“土壤”。",
+            ],
+        ),
+        # a quote left open is closed after a stray blank line: one headline
+        (
+            NARROW + "\n“就近办”“网上办”“掌上\n\n办” 便民服务中心更便民\n\n本报讯 正文。\n",
+            [
+                LEAD,
+                "“就近办”“网上办”“掌上办” 便民服务中心更便民",
+                "本报讯正文。",
+            ],
+        ),
+        # a dateline never ends a paragraph; a number broken by the wrap gets no space
+        (
+            NARROW + "\n本报讯(记者 王译博)2\n\n1日上午，印发《关于202\n3年度考核结果的通报》。\n",
+            [
+                LEAD,
+                "本报讯(记者 王译博)21日上午，印发《关于2023年度考核结果的通报》。",
+            ],
+        ),
+    ],
+)
+def test_line_repair_in_other_layouts(page: str, expected: list[str]) -> None:
+    assert _texts(page) == expected
