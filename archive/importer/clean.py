@@ -47,6 +47,7 @@ class _Raw:
     number: int
     byline: bool
     dateline: bool
+    spaced: bool = False  # the raw line started with a space
 
 
 def clean_page(text: str) -> tuple[Line, ...]:
@@ -92,7 +93,8 @@ def _raw_lines(text: str) -> list[_Raw]:
             level, stripped = len(mark.group(1)), mark.group(2).strip()
         byline = level == 0 and parse_byline(stripped) is not None
         dateline = bool(DATELINE.match(stripped))
-        out.append(_Raw(stripped, level, gap, number, byline, dateline))
+        spaced = line[:1].isspace()
+        out.append(_Raw(stripped, level, gap, number, byline, dateline, spaced))
         gap = 0
     return out
 
@@ -173,8 +175,9 @@ def _joins(prev: _Raw, cur: _Raw, nxt: _Raw | None, context: _Context) -> bool:
     if _too_wide(prev, width) and context.after_end:
         # Wider than the column: a headline, unless the next line runs as wide.
         return _as_wide(cur, prev) and _body_like(cur, nxt, None)
-    if context.open_sentence and _body_like(cur, nxt, width):
-        return True
+    if context.open_sentence and (_body_like(cur, nxt, width) or _fills_column(prev, width)):
+        # Mid-sentence at the column's end: what follows finishes the sentence, however short.
+        return not _headline_shape(cur.text)
     return _wrapped(prev, width, context.after_break) and _body_like(cur, nxt, width)
 
 
@@ -315,13 +318,19 @@ def _ends_item(group: list[_Raw]) -> bool:
     return last.byline or split_trailing(_join_texts([r.text for r in group]))[1] is not None
 
 
-def _join_texts(texts: list[str]) -> str:
+def _join_texts(texts: list[str], spaced: list[bool] | None = None) -> str:
     out = texts[0]
-    for text in texts[1:]:
-        # Two Latin words wrapped apart keep a space; a number broken by the wrap does not.
-        glue = " " if _latin(out[-1:]) and _latin(text[:1]) else ""
-        out += glue + text
+    for index, text in enumerate(texts[1:], start=1):
+        # Two Latin words wrapped apart keep a space, as does a byline in brackets whose
+        # next line starts with a space (本报讯(记者 郭涛 通讯员 朱海鑫 / ␣李伟峰)); a
+        # number broken by the wrap does not.
+        latin = _latin(out[-1:]) and _latin(text[:1])
+        named = bool(spaced and spaced[index]) and _OPEN_BYLINE.search(out) is not None
+        out += (" " if latin or named else "") + text
     return out
+
+
+_OPEN_BYLINE = re.compile(r"[(（](?:本报)?(?:记者|通讯员|实习生)[^()（）]*$")
 
 
 def _latin(char: str) -> bool:
@@ -331,7 +340,7 @@ def _latin(char: str) -> bool:
 def _logical(group: list[_Raw]) -> tuple[Line, ...]:
     """One logical line, or two when a byline is glued to the paragraph's end."""
     first = group[0]
-    text = _join_texts([raw.text for raw in group])
+    text = _join_texts([raw.text for raw in group], [raw.spaced for raw in group])
     if first.byline and len(group) == 1:
         return (Line(text=text, level=0, gap=first.gap, source_line=first.number),)
     last = group[-1].number

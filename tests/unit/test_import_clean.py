@@ -247,6 +247,21 @@ LEAD = (
                 "本报讯(记者 王译博)21日上午，印发《关于2023年度考核结果的通报》。",
             ],
         ),
+        # mid-sentence at the column's end: a short piece between stray blanks goes on
+        (
+            NARROW
+            + "\n为扎实推进大众创业、\n万众创新工作。城东路\n\n街道从\n\n"
+            + "企业实际出发，了解\n企业经营需求。\n",
+            [
+                LEAD,
+                "为扎实推进大众创业、万众创新工作。城东路街道从企业实际出发，了解企业经营需求。",
+            ],
+        ),
+        # a bracketed byline wrapped at a space between two names keeps them apart
+        (
+            NARROW + "\n本报讯(记者 郭涛 通讯员\n 朱海鑫 李伟峰)怎样提高\n服务质量？\n",
+            [LEAD, "本报讯(记者 郭涛 通讯员 朱海鑫 李伟峰)怎样提高服务质量？"],
+        ),
     ],
 )
 def test_line_repair_in_other_layouts(page: str, expected: list[str]) -> None:
