@@ -22,6 +22,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+import jieba
+
 LEAD_CHARS = 60  # characters of text segmented after the title: about the first sentence
 KEYWORDS = 12  # keywords kept per article
 TITLE_WEIGHT = 2
@@ -75,12 +77,76 @@ def article_keywords(
     tokenizer.check_initialized()
     body = _MARKUP.sub("", text)
     counts: Counter[str] = Counter()
-    _add(counts, tokenizer.lcut(title, HMM=False), TITLE_WEIGHT)
-    _add(counts, tokenizer.lcut(_lead(body), HMM=False), 1)
+    _add(counts, cut(tokenizer, title), TITLE_WEIGHT)
+    _add(counts, cut(tokenizer, _lead(body)), 1)
     _add(counts, [m.group(1).strip() for m in _QUOTED.finditer(body)], QUOTED_WEIGHT)
     scores = {word: n * _rarity(tokenizer, word, names) for word, n in counts.items()}
     best = heapq.nsmallest(limit, scores, key=lambda word: (-scores[word], word))
     return tuple(best)
+
+
+def cut(tokenizer: Tokenizer, sentence: str) -> list[str]:
+    """The words of tokenizer.lcut(sentence, HMM=False), in about half jieba's time.
+
+    jieba builds a dict of word ends for every position, then scores the ends
+    with a generator of tuples; this scores them as it finds them, with the
+    same floating-point expressions and the same tie-break (the longer word),
+    so the words are the same. Text outside Chinese blocks is split as jieba does.
+    """
+    words: list[str] = []
+    log_total = math.log(tokenizer.total)
+    for block in jieba.re_han_default.split(sentence):
+        if not block:
+            continue
+        if jieba.re_han_default.match(block):
+            words += _cut_block(tokenizer.FREQ, log_total, block)
+            continue
+        for part in jieba.re_skip_default.split(block):
+            if jieba.re_skip_default.match(part):
+                words.append(part)
+            else:
+                words.extend(part)
+    return words
+
+
+def _cut_block(freq: dict[str, int], log_total: float, block: str) -> list[str]:
+    """jieba's dictionary-only cut of one block of Chinese, letters and digits."""
+    log = math.log
+    size = len(block)
+    score = [0.0] * (size + 1)
+    end = list(range(size))
+    for start in range(size - 1, -1, -1):
+        best: float | None = None
+        stop = start
+        fragment = block[start]
+        while stop < size and fragment in freq:
+            count = freq[fragment]
+            if count:
+                value = log(count) - log_total + score[stop + 1]
+                if best is None or value >= best:  # ties: the later end, as max() of tuples
+                    best, end[start] = value, stop
+            stop += 1
+            fragment = block[start : stop + 1]
+        if best is None:
+            best = log(freq.get(block[start]) or 1) - log_total + score[start + 1]
+        score[start] = best
+    words: list[str] = []
+    letters = ""  # single letters and digits run together, as jieba does
+    position = 0
+    while position < size:
+        after = end[position] + 1
+        word = block[position:after]
+        if len(word) == 1 and jieba.re_eng.match(word):
+            letters += word
+        else:
+            if letters:
+                words.append(letters)
+                letters = ""
+            words.append(word)
+        position = after
+    if letters:
+        words.append(letters)
+    return words
 
 
 def _lead(body: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from archive.keywords import MAX_POSTINGS, article_keywords, related
+from archive.keywords import MAX_POSTINGS, article_keywords, cut, related
 from archive.model import District, Programme, Taxonomy
 from archive.segment import Segmenter, make_segmenter
 
@@ -129,3 +129,26 @@ def test_taxonomy_names_count_as_rare_words(segmenter: Segmenter) -> None:
 def test_package_data_of_jieba_is_untouched(tokenizer: jieba.Tokenizer) -> None:
     article_keywords(*LOAN, tokenizer)
     assert not (Path(__file__).resolve().parents[2] / "jieba.cache").exists()
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "content" / "articles"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "",
+        "“郑好融”平台助力中小微企业融资",
+        "5G基站AB测试3.5%增长，C919 首飞 iPhone15",
+        "二七区\r\n饮马池社区\t一件事\u3000一次办",
+        "#1-2_%&+ abc 郑州",
+    ],
+)
+def test_cut_gives_jiebas_words(tokenizer: jieba.Tokenizer, sentence: str) -> None:
+    assert cut(tokenizer, sentence) == tokenizer.lcut(sentence, HMM=False)
+
+
+def test_cut_gives_jiebas_words_on_every_shipped_article(tokenizer: jieba.Tokenizer) -> None:
+    for path in sorted(SHIPPED.glob("*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert cut(tokenizer, line) == tokenizer.lcut(line, HMM=False), (path, line)
