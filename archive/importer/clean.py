@@ -156,14 +156,14 @@ def _joins(prev: _Raw, cur: _Raw, nxt: _Raw | None, context: _Context) -> bool:
         return True
     if not (_plain(prev) and _plain(cur)) or cur.dateline:
         return False
+    if _CONTINUATION_START.match(cur.text):
+        return True  # no paragraph starts with a closing quote or a comma
     if _terminal(prev.text):
         return cur.gap == 0 and context.blank_paragraphs and not _headline_shape(cur.text)
     if split_trailing(prev.text)[1] is not None:
         return False
     if cur.gap == 0:
         return not _stacked_headlines(prev, cur, context)
-    if _CONTINUATION_START.match(cur.text):
-        return True
     if _tail(prev, cur, nxt, width) or _closes(prev.text, cur.text):
         return True
     if prev.dateline and not cur.byline:

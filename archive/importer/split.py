@@ -37,6 +37,9 @@ class _Open:
     byline: Byline = field(default_factory=Byline)
     header_byline: bool = False
     kind: str = ARTICLE
+    # Blank lines before the last paragraph, and the most before any earlier one.
+    last_gap: int = 0
+    inner_gap: int = 0
 
     def freeze(self) -> Item:
         return Item(
@@ -102,6 +105,9 @@ def _paragraph(done: list[Item], current: _Open | None, pending: list[Line], lin
         current.byline = current.byline.merge(lead_byline)
         current.header_byline = True
     if text.strip():
+        if any(block.kind == PARAGRAPH for block in current.blocks):
+            current.inner_gap = max(current.inner_gap, current.last_gap)
+        current.last_gap = line.gap
         current.blocks.append(Block(PARAGRAPH, text.strip()))
     return current
 
@@ -154,7 +160,7 @@ def _photo(done: list[Item], current: _Open, credit: Byline) -> None:
         current.byline = current.byline.merge(credit)
         done.append(current.freeze())
         return
-    if current.header_byline and len(current.blocks) > 1 and current.blocks[-1].kind == PARAGRAPH:
+    if _set_apart(current) and len(current.blocks) > 1 and current.blocks[-1].kind == PARAGRAPH:
         caption = current.blocks.pop()
         done.append(current.freeze())
         done.append(
@@ -170,3 +176,9 @@ def _photo(done: list[Item], current: _Open, credit: Byline) -> None:
         return
     current.byline = current.byline.merge(credit)
     done.append(current.freeze())
+
+
+def _set_apart(current: _Open) -> bool:
+    """Is the last paragraph a picture caption of its own? Yes after an article signed at
+    its top, or when more blank lines set it apart than any paragraph of the article."""
+    return current.header_byline or current.last_gap > max(1, current.inner_gap)

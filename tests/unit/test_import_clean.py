@@ -257,6 +257,11 @@ LEAD = (
                 "为扎实推进大众创业、万众创新工作。城东路街道从企业实际出发，了解企业经营需求。",
             ],
         ),
+        # no paragraph starts with a closing quote, even after a blank line
+        (
+            NARROW + "\n“企业也将注入新鲜血\n液。\n\n”\n\n活动现场还设立了咨询台。\n",
+            [LEAD, "“企业也将注入新鲜血液。”", "活动现场还设立了咨询台。"],
+        ),
         # a bracketed byline wrapped at a space between two names keeps them apart
         (
             NARROW + "\n本报讯(记者 郭涛 通讯员\n 朱海鑫 李伟峰)怎样提高\n服务质量？\n",

@@ -103,6 +103,11 @@ def test_seed_004_headline_subtitle_and_photo_items() -> None:
         ),
         # a short line ending in a colon leads into the text: a paragraph, not a heading
         ("标题\n\n本报讯 第一段。\n\n主要做法如下：\n\n一是加强领导。\n记者 甲乙\n", ["article"]),
+        # an unsigned article, then a caption set apart by more blank lines: a picture item
+        (
+            "标题一\n\n第一段。\n\n第二段。\n\n\n\n民警开展练兵活动。\n\n本报记者 王刚 摄\n",
+            ["article", "photo"],
+        ),
         # three 本报讯 datelines, three articles, no headlines
         ("本报讯 一。\n记者 甲乙\n\n本报讯 二。\n\n本报讯 三。\n", ["article"] * 3),
     ],
