@@ -68,6 +68,7 @@ def clean_page(text: str) -> tuple[Line, ...]:
                 width=local,
                 open_sentence=_open_sentence(groups[-1]),
                 closed_headline=_closed_headline(groups[-1], local),
+                signed=_ends_item(groups[-1]),
             )
         if groups and _joins(groups[-1][-1], raw, nxt, context):
             groups[-1].append(raw)
@@ -82,6 +83,7 @@ def clean_page(text: str) -> tuple[Line, ...]:
 def _raw_lines(text: str) -> list[_Raw]:
     out: list[_Raw] = []
     gap = 0
+    trailing_space = False
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = _SPACES.sub(" ", line).strip()
         if not stripped:
@@ -93,7 +95,8 @@ def _raw_lines(text: str) -> list[_Raw]:
             level, stripped = len(mark.group(1)), mark.group(2).strip()
         byline = level == 0 and parse_byline(stripped) is not None
         dateline = bool(DATELINE.match(stripped))
-        spaced = line[:1].isspace()
+        spaced = line[:1].isspace() or (trailing_space and not gap)
+        trailing_space = line[-1:].isspace()
         out.append(_Raw(stripped, level, gap, number, byline, dateline, spaced))
         gap = 0
     return out
@@ -147,6 +150,7 @@ class _Context:
     after_end: bool
     open_sentence: bool = False
     closed_headline: bool = False
+    signed: bool = False  # a byline wrapped onto this line has ended the paragraph
 
 
 def _joins(prev: _Raw, cur: _Raw, nxt: _Raw | None, context: _Context) -> bool:
@@ -154,13 +158,15 @@ def _joins(prev: _Raw, cur: _Raw, nxt: _Raw | None, context: _Context) -> bool:
     width = context.width
     if prev.level and not cur.level and _heading_goes_on(prev, cur, nxt, width):
         return True
+    if cur.gap == 0 and not (prev.level or cur.level) and _byline_goes_on(prev, cur):
+        return True
     if not (_plain(prev) and _plain(cur)) or cur.dateline:
         return False
     if _CONTINUATION_START.match(cur.text):
         return True  # no paragraph starts with a closing quote or a comma
     if _terminal(prev.text):
         return cur.gap == 0 and context.blank_paragraphs and not _headline_shape(cur.text)
-    if split_trailing(prev.text)[1] is not None:
+    if context.signed or split_trailing(prev.text)[1] is not None:
         return False
     if cur.gap == 0:
         return not _stacked_headlines(prev, cur, context)
@@ -192,9 +198,26 @@ def _as_wide(raw: _Raw, other: _Raw) -> bool:
     return abs(visual_width(raw.text) - visual_width(other.text)) <= _WIDTH_SLACK
 
 
+# A Chinese personal name has two to four characters.
+_NAME_MAX = 4
+
+
+def _byline_goes_on(prev: _Raw, cur: _Raw) -> bool:
+    """`…施工中。 记者 杨丽` / `萍 通讯员 蔡素芳`: a byline the column wrapped, even
+    inside a name; the next line only adds names and labels to it."""
+    byline = parse_byline(prev.text) if prev.byline else split_trailing(prev.text)[1]
+    if byline is None or cur.byline or _SENTENCE_END.search(cur.text):
+        return False
+    tokens = cur.text.split()
+    head = "" if cur.spaced else byline.text.split()[-1]
+    if len(head + tokens[0]) > _NAME_MAX or any(len(t) > _NAME_MAX for t in tokens[1:]):
+        return False
+    return parse_byline(byline.text + (" " if cur.spaced else "") + cur.text) is not None
+
+
 def _open_sentence(group: list[_Raw]) -> bool:
     """Running text (not a wrapped headline) whose last sentence has not ended."""
-    text = _join_texts([raw.text for raw in group])
+    text = _group_text(group)
     return _plain(group[-1]) and not _terminal(text) and not is_headline_like(text)
 
 
@@ -202,7 +225,7 @@ def _closed_headline(group: list[_Raw], width: float) -> bool:
     """A headline wrapped over lines whose last line stops short of the column: it has ended."""
     if group[0].level:  # a marked headline ends at the blank line after it
         return True
-    text = _join_texts([raw.text for raw in group])
+    text = _group_text(group)
     short = visual_width(group[-1].text) <= width - _WIDTH_SLACK
     return short and is_headline_like(text) and not _unclosed(text)
 
@@ -315,7 +338,12 @@ def _headline_shape(text: str) -> bool:
 def _ends_item(group: list[_Raw]) -> bool:
     """After a byline (own line or glued) the next short lines are a new headline."""
     last = group[-1]
-    return last.byline or split_trailing(_join_texts([r.text for r in group]))[1] is not None
+    return last.byline or split_trailing(_group_text(group))[1] is not None
+
+
+def _group_text(group: list[_Raw]) -> str:
+    """The raw lines of one logical line, joined."""
+    return _join_texts([raw.text for raw in group], [raw.spaced for raw in group])
 
 
 def _join_texts(texts: list[str], spaced: list[bool] | None = None) -> str:
@@ -325,12 +353,19 @@ def _join_texts(texts: list[str], spaced: list[bool] | None = None) -> str:
         # next line starts with a space (本报讯(记者 郭涛 通讯员 朱海鑫 / ␣李伟峰)); a
         # number broken by the wrap does not.
         latin = _latin(out[-1:]) and _latin(text[:1])
-        named = bool(spaced and spaced[index]) and _OPEN_BYLINE.search(out) is not None
+        named = bool(spaced and spaced[index]) and _in_byline(out)
         out += (" " if latin or named else "") + text
     return out
 
 
 _OPEN_BYLINE = re.compile(r"[(（](?:本报)?(?:记者|通讯员|实习生)[^()（）]*$")
+
+
+def _in_byline(text: str) -> bool:
+    """Does the text end inside a byline: bracketed after 本报讯, on its own or glued?"""
+    if _OPEN_BYLINE.search(text):
+        return True
+    return parse_byline(text) is not None or split_trailing(text)[1] is not None
 
 
 def _latin(char: str) -> bool:
@@ -340,7 +375,7 @@ def _latin(char: str) -> bool:
 def _logical(group: list[_Raw]) -> tuple[Line, ...]:
     """One logical line, or two when a byline is glued to the paragraph's end."""
     first = group[0]
-    text = _join_texts([raw.text for raw in group], [raw.spaced for raw in group])
+    text = _group_text(group)
     if first.byline and len(group) == 1:
         return (Line(text=text, level=0, gap=first.gap, source_line=first.number),)
     last = group[-1].number

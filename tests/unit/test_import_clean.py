@@ -262,6 +262,15 @@ LEAD = (
             NARROW + "\n“企业也将注入新鲜血\n液。\n\n”\n\n活动现场还设立了咨询台。\n",
             [LEAD, "“企业也将注入新鲜血液。”", "活动现场还设立了咨询台。"],
         ),
+        # a glued byline wrapped inside a name, or at the space between two names
+        (
+            NARROW + "\n计划加紧施工中。 记者 杨丽\n萍 通讯员 蔡素芳\n\n\n上街区举行招才引智大会\n",
+            [LEAD, "计划加紧施工中。", "记者 杨丽萍 通讯员 蔡素芳", "上街区举行招才引智大会"],
+        ),
+        (
+            NARROW + "\n新增高技能人才1.26万人。 记者 刘伟平\n 朱翔宇\n\n\n八卦庙社区：党建引领\n",
+            [LEAD, "新增高技能人才1.26万人。", "记者 刘伟平 朱翔宇", "八卦庙社区：党建引领"],
+        ),
         # a bracketed byline wrapped at a space between two names keeps them apart
         (
             NARROW + "\n本报讯(记者 郭涛 通讯员\n 朱海鑫 李伟峰)怎样提高\n服务质量？\n",
