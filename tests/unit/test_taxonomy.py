@@ -214,8 +214,32 @@ def test_missing_file_is_an_error(tmp_path: Path) -> None:
         load_taxonomy(tmp_path)
 
 
-def test_content_dir_without_taxonomy_is_one_chinese_line(tmp_path: Path) -> None:
-    """`import --content-dir DIR` where DIR has no taxonomy/: exit 2, one clear line."""
+@pytest.mark.parametrize(
+    ("programmes", "where", "message"),
+    [
+        # no taxonomy/ folder in the content dir at all
+        (
+            None,
+            "taxonomy",
+            "找不到分类目录：内容目录里应有 taxonomy/districts.yaml 和 taxonomy/programmes.yaml",
+        ),
+        # a bad key in programmes.yaml, named with its file and line
+        (
+            GOOD_PROGRAMME + "    colour: red\n",
+            "taxonomy/programmes.yaml:5",
+            "未知的键“colour”（可用：aliases、description、name、old_slugs、slug）",
+        ),
+    ],
+)
+def test_import_with_a_broken_taxonomy_stops_with_one_line(
+    tmp_path: Path, programmes: str | None, where: str, message: str
+) -> None:
+    """A real `build.py import` run: exit 2, one `error: file[:line]: …` line, nothing written."""
+    if programmes is not None:
+        taxonomy = tmp_path / "taxonomy"
+        taxonomy.mkdir()
+        shutil.copy(TAXONOMY / "districts.yaml", taxonomy / "districts.yaml")
+        (taxonomy / "programmes.yaml").write_text(programmes, "utf-8")
     page = tmp_path / "page.txt"
     page.write_text("本报讯 二七区一马路街道饮马池社区开展活动。\n记者 景静\n", encoding="utf-8")
     command = [sys.executable, str(ROOT / "build.py"), "import", str(page)]
@@ -225,38 +249,5 @@ def test_content_dir_without_taxonomy_is_one_chinese_line(tmp_path: Path) -> Non
         text=True,
     )
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        f"error: {tmp_path / 'taxonomy'}: 找不到分类目录："
-        "内容目录里应有 taxonomy/districts.yaml 和 taxonomy/programmes.yaml"
-    ]
-    assert not (tmp_path / "articles").exists()
-
-
-def test_import_with_a_broken_taxonomy_stops_with_one_line(tmp_path: Path) -> None:
-    """A real `build.py import` run: exit 2, one `error: file:line: …` line, nothing written."""
-    taxonomy = tmp_path / "taxonomy"
-    taxonomy.mkdir()
-    shutil.copy(TAXONOMY / "districts.yaml", taxonomy / "districts.yaml")
-    (taxonomy / "programmes.yaml").write_text(GOOD_PROGRAMME + "    colour: red\n", "utf-8")
-    page = tmp_path / "page.txt"
-    page.write_text("本报讯 二七区一马路街道饮马池社区开展活动。\n记者 景静\n", encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "build.py"),
-            "import",
-            str(page),
-            "--content-dir",
-            str(tmp_path),
-            "--date",
-            "2024",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        f"error: {taxonomy / 'programmes.yaml'}:5: 未知的键“colour”"
-        "（可用：aliases、description、name、old_slugs、slug）"
-    ]
+    assert done.stderr.strip().splitlines() == [f"error: {tmp_path}/{where}: {message}"]
     assert not (tmp_path / "articles").exists() or not any((tmp_path / "articles").iterdir())
