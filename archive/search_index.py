@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -64,6 +65,61 @@ def normalise(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+def normalise_all(texts: Sequence[str]) -> list[str]:
+    """normalise() of every text, computed per distinct character where that is exact.
+
+    Full NFKC costs about 0.2 s per million characters, yet Chinese text has
+    only a handful of characters it changes (full-width punctuation, spaces).
+    Those are replaced one by one on the joined texts; a text whose result is
+    not in NFKC form (combining marks, jamo) or that holds a capital sigma
+    (lower() depends on its neighbours) takes the full path instead.
+    """
+    sep = _unused_char(texts)
+    if sep is None or not texts:
+        return [normalise(t) for t in texts]
+    joined = sep.join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    present = np.flatnonzero(np.bincount(codes, minlength=1)).tolist()
+    del codes
+    replacements, unsafe = _char_replacements(present)
+    if unsafe:
+        return [normalise(t) for t in texts]
+    for char, replacement in replacements:
+        joined = joined.replace(char, replacement)
+    parts = [part.lower() for part in joined.split(sep)]
+    return [
+        part
+        if "\u03a3" not in text and unicodedata.is_normalized("NFKC", part)
+        else normalise(text)
+        for part, text in zip(parts, texts, strict=True)
+    ]
+
+
+def _unused_char(texts: Sequence[str]) -> str | None:
+    """A private-use character (NFKC-stable, case-less) in none of the texts."""
+    for code in range(0xE000, 0xE100):
+        char = chr(code)
+        if not any(char in t for t in texts):
+            return char
+    return None
+
+
+def _char_replacements(codes: Iterable[int]) -> tuple[list[tuple[str, str]], bool]:
+    """(character, its NFKC without whitespace) for each that changes; and whether
+    some character's NFKC mixes whitespace with other text (no per-character rule)."""
+    out, unsafe = [], False
+    for code in codes:
+        char = chr(code)
+        mapped = unicodedata.normalize("NFKC", char)
+        if _SPACE.fullmatch(mapped):
+            out.append((char, ""))
+        elif _SPACE.search(mapped):
+            unsafe = True
+        elif mapped != char:
+            out.append((char, mapped))
+    return out, unsafe
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     """Where each field starts in every document's position space."""
@@ -74,8 +130,21 @@ class Layout:
 
 def doc_fields(doc: SearchDoc) -> tuple[str, tuple[str, ...], str]:
     """The normalised title, tags (programmes, districts, places, people) and body."""
-    tags = (*doc.programmes, *doc.districts, *doc.places, *doc.people)
-    return normalise(doc.title), tuple(t for t in map(normalise, tags) if t), normalise(doc.text)
+    return all_doc_fields([doc])[0]
+
+
+def all_doc_fields(docs: Sequence[SearchDoc]) -> list[tuple[str, tuple[str, ...], str]]:
+    """doc_fields of every document, normalised in one pass."""
+    tags = [(*d.programmes, *d.districts, *d.places, *d.people) for d in docs]
+    flat = normalise_all(
+        [*(d.title for d in docs), *(d.text for d in docs), *(t for ts in tags for t in ts)]
+    )
+    n = len(docs)
+    titles, bodies, rest = flat[:n], flat[n : 2 * n], iter(flat[2 * n :])
+    return [
+        (title, tuple(t for t in (next(rest) for _ in ts) if t), body)
+        for title, body, ts in zip(titles, bodies, tags, strict=True)
+    ]
 
 
 def layout_for(fields: Sequence[tuple[str, tuple[str, ...], str]]) -> Layout:
@@ -154,13 +223,6 @@ class Unit:
     base: int
 
 
-def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """All documents as one code-point array, and each document's length."""
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    return codes, lengths
-
-
 def _sorted_pairs(
     keys: np.ndarray, key_bits: int, values: np.ndarray, value_bits: int
 ) -> tuple[np.ndarray, ...]:
@@ -222,41 +284,96 @@ def _units(
     return units
 
 
+# Positions per bucket of the n-gram stage: bounds the stage's temporary arrays
+# (about 40 bytes a position) whatever the corpus size.
+BUCKET_POSITIONS = 2_000_000
+
+
+def _ranks(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All documents as dense character ranks (0 = separator), the ranked
+    characters, and each document's length."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    if len(codes) >= 1 << 32:  # varints and the packed sort hold positions in 32 bits
+        raise ValueError(f"search index: {len(codes)} positions, more than 2**32")
+    # Code points -> dense ranks in code-point order, so a bigram packs into few bits;
+    # the separator (code 0) is present in every padded document and ranks 0.
+    present = np.flatnonzero(np.bincount(codes, minlength=1))
+    present = present if len(present) else np.zeros(1, dtype=np.int64)
+    if len(present) > 1 << 16:
+        raise ValueError(f"search index: {len(present)} distinct characters, more than 65,536")
+    rank = np.zeros(int(present[-1]) + 1, dtype=np.uint16)
+    rank[present] = np.arange(len(present), dtype=np.uint16)
+    ranks = rank[codes]
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    return ranks, present, lengths
+
+
+def _buckets(ranks: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """Ranges of first-character ranks with about `size` positions each."""
+    counts = np.bincount(ranks, minlength=1)
+    counts[0] = 0
+    cumulative = np.cumsum(counts)
+    cuts = np.searchsorted(cumulative, np.arange(size, int(cumulative[-1]), size), side="right")
+    edges = sorted({1, *cuts.tolist(), len(counts)})
+    return [(lo, hi) for lo, hi in itertools.pairwise(edges) if lo < hi]
+
+
+def _bucket_pairs(
+    ranks: np.ndarray, doc_of: np.ndarray, count: int, lo: int, hi: int
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """(bigram, position) and (character, document) pairs of one rank range, sorted.
+
+    Positions come in order, so two stable radix sorts (second character,
+    then first) order the bigrams by key and then position.
+    """
+    first = ranks[:-1]
+    inside = (first >= lo) & (first < hi)
+    at = np.flatnonzero(inside & (ranks[1:] != 0))
+    at = at[np.argsort(ranks[at + 1], kind="stable")]
+    at = at[np.argsort(first[at], kind="stable")]
+    bigrams = first[at].astype(np.int64) * count + ranks[at + 1], at
+    last = ranks[-1:]
+    at = np.flatnonzero(np.concatenate((inside, (last >= lo) & (last < hi))))
+    return bigrams, _char_docs(ranks[at], doc_of[at], lo, hi, len_docs(doc_of))
+
+
+def len_docs(doc_of: np.ndarray) -> int:
+    """How many documents a position -> document array covers."""
+    return int(doc_of[-1]) + 1 if len(doc_of) else 0
+
+
+def _char_docs(
+    chars: np.ndarray, docs: np.ndarray, lo: int, hi: int, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct (character, document) pairs: a bitmap when it is small."""
+    if (hi - lo) * count > 1 << 26:
+        return _sorted_pairs(chars, 16, docs, 32)
+    seen = np.zeros((hi - lo) * count, dtype=bool)
+    seen[(chars.astype(np.int64) - lo) * count + docs] = True
+    found = np.flatnonzero(seen)
+    return found // count + lo, found % count
+
+
 def ngram_units(texts: Sequence[str], part_bytes: int = PART_RAW_BYTES) -> list[Unit]:
     """Bigram keys -> global positions in the joined documents; characters -> documents.
 
     Positions count from the start of the first document; documents are laid
     end to end (each ends with a separator), so the meta table's lengths map a
-    position back to its document and field.
+    position back to its document and field. Worked through in buckets of
+    first characters, so memory stays bounded.
     """
-    codes, lengths = _codes(texts)
-    if len(codes) >= 1 << 32:  # varints and the packed sort hold positions in 32 bits
-        raise ValueError(f"search index: {len(codes)} positions, more than 2**32")
-    # Code points -> dense ranks in code-point order, so a bigram packs into few bits.
-    present = np.flatnonzero(np.bincount(codes, minlength=1))
-    rank = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.int64)
-    rank[present] = np.arange(len(present))
-    bits = max(1, len(present).bit_length())
-    if bits > 16:  # a bigram (2 x bits) and a 32-bit position share one 64-bit integer
-        raise ValueError(f"search index: {len(present)} distinct characters, more than 65,536")
-    ranks = rank[codes]
-    real = codes != 0
-    pair = np.flatnonzero(real[:-1] & real[1:])
-    low = (1 << bits) - 1
-    bigrams = _units(
-        "b",
-        *_sorted_pairs((ranks[pair] << bits) | ranks[pair + 1], 2 * bits, pair, 32),
-        lambda k: chr(present[k >> bits]) + chr(present[k & low]),
-        part_bytes,
-    )
-    doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    chars = np.flatnonzero(real)
-    unigrams = _units(
-        "c",
-        *_sorted_pairs(ranks[chars], bits, doc_of[chars], max(1, len(texts).bit_length())),
-        lambda k: chr(present[k]),
-        part_bytes,
-    )
+    ranks, present, lengths = _ranks(texts)
+    count = len(present)
+    doc_type = np.uint16 if len(texts) <= 1 << 16 else np.uint32
+    doc_of = np.repeat(np.arange(len(texts), dtype=doc_type), lengths)
+    bigrams: list[Unit] = []
+    unigrams: list[Unit] = []
+    for lo, hi in _buckets(ranks, BUCKET_POSITIONS):
+        pairs, chars = _bucket_pairs(ranks, doc_of, count, lo, hi)
+        bigrams += _units(
+            "b", *pairs, lambda k: chr(present[k // count]) + chr(present[k % count]), part_bytes
+        )
+        unigrams += _units("c", *chars, lambda k: chr(present[k]), part_bytes)
     return bigrams + unigrams
 
 
@@ -415,7 +532,7 @@ def build_index(
     of a split key (the defaults keep every file far below 100 KB gzip).
     """
     docs = sorted(docs, key=lambda d: (_date_key(d.date), d.id))
-    fields = [doc_fields(doc) for doc in docs]
+    fields = all_doc_fields(docs)
     layout = layout_for(fields)
     texts = [positioned_text(f, layout) for f in fields]
     words = [words_of(f, tokenize) for f in fields]

@@ -17,6 +17,7 @@ from archive.search_index import (
     encode_varints,
     layout_for,
     normalise,
+    normalise_all,
     positioned_text,
 )
 from archive.search_query import SearchIndex, files_reader, read_varints, unframe
@@ -56,6 +57,19 @@ def test_normalise(text, expected):
     "values",
     [[0], [127], [128], [16383, 16384], [2**21 - 1, 2**21], [2**28, 2**32 - 1], list(range(300))],
 )
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["全角，标点！（括号）", "ＡＢＣ　ｄｅｆ", "e\u0301 和 a\u0308", "ΑΣ Β", "ｶﾞ", "①②", "ﬁ \u00a8x"],
+        ["한", "\u1100\u1161", "中 文\t\n"],
+        ["", "plain ascii", "\ue000 private"],
+    ],
+)
+def test_normalise_all_matches_normalise_text_by_text(texts):
+    # The per-character fast path must give exactly what full NFKC gives.
+    assert normalise_all(texts) == [normalise(t) for t in texts]
+
+
 def test_varints_round_trip(values):
     assert list(read_varints(encode_varints(np.array(values, dtype=np.int64)))) == values
 
