@@ -54,13 +54,10 @@ def test_normalise(text, expected):
 
 
 @pytest.mark.parametrize(
-    "values",
-    [[0], [127], [128], [16383, 16384], [2**21 - 1, 2**21], [2**28, 2**32 - 1], list(range(300))],
-)
-@pytest.mark.parametrize(
     "texts",
     [
-        ["全角，标点！（括号）", "ＡＢＣ　ｄｅｆ", "e\u0301 和 a\u0308", "ΑΣ Β", "ｶﾞ", "①②", "ﬁ \u00a8x"],
+        ["全角，标点！（括号）", "ＡＢＣ　ｄｅｆ", "e\u0301 和 a\u0308", "ΑΣ Β"],
+        ["ｶﾞ", "①②", "ﬁ \u00a8x"],
         ["한", "\u1100\u1161", "中 文\t\n"],
         ["", "plain ascii", "\ue000 private"],
     ],
@@ -70,6 +67,10 @@ def test_normalise_all_matches_normalise_text_by_text(texts):
     assert normalise_all(texts) == [normalise(t) for t in texts]
 
 
+@pytest.mark.parametrize(
+    "values",
+    [[0], [127], [128], [16383, 16384], [2**21 - 1, 2**21], [2**28, 2**32 - 1], list(range(300))],
+)
 def test_varints_round_trip(values):
     assert list(read_varints(encode_varints(np.array(values, dtype=np.int64)))) == values
 
