@@ -207,3 +207,24 @@ def test_works_under_a_base_url_subpath(site, page):
         page.click("#results > li a")
     assert page.url.startswith(site.sub_url + "articles/")
     assert page.title()
+
+
+def test_results_come_before_facets_on_a_phone(site, browser):
+    """At 360 px the first result is above the fold and the facets follow the results."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        open_search(page, site.url + "search/?q=" + quote("一把手走流程"))
+        page.wait_for_selector("#facets a")
+        first = page.locator("#results > li").first.bounding_box()
+        facets = page.locator("#facets").bounding_box()
+        assert first["y"] + first["height"] <= 740
+        assert facets["y"] >= first["y"] + first["height"]
+        page.focus("#search-q")
+        order = page.evaluate(
+            "() => [...document.querySelectorAll('#results a, #facets a')]"
+            ".map(a => a.closest('#results') ? 'results' : 'facets')"
+        )
+        assert order.index("facets") > order.index("results")
+    finally:
+        context.close()
