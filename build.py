@@ -136,10 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return module.run(args)
     except ArchiveError as error:
-        print(f"error: {error}", file=sys.stderr)
+        for line in str(error).splitlines():
+            print(f"错误：{line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("已中断", file=sys.stderr)
         return 130
 
 

@@ -182,8 +182,8 @@ def _known_programme(programme, ids: list[str]) -> Term:
 def _unknown_warning(name: str, ordered: Sequence[Article], ids: list[str]) -> str:
     first = next(a for a in reversed(ordered) if a.id == ids[-1])
     return (
-        f"{first.path}: programme '{name}' is not in programmes.yaml "
-        f"({len(ids)} article(s)); its page uses a generated slug"
+        f"{first.path}: 举措“{name}”不在 programmes.yaml 里（{len(ids)} 篇文章）；"
+        f"它的页面用自动生成的网址，请把它加进 programmes.yaml"
     )
 
 

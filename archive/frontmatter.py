@@ -46,10 +46,10 @@ def parse(text: str) -> Parsed:
     """Split an article file into its front matter and body, with line numbers."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip("\r") != FENCE:
-        raise FrontMatterError("文件第一行应为前言开头的“---”", 1)
+        raise FrontMatterError("文件第一行应是头信息开头的“---”", 1)
     end = _closing_fence(lines)
     if end is None:
-        raise FrontMatterError("前言缺少结尾的“---”行", 1)
+        raise FrontMatterError("头信息缺少结尾的“---”行", 1)
     meta, key_lines = _parse_yaml("\n".join(lines[1:end]))
     body = "\n".join(lines[end + 1 :])
     return Parsed(meta=meta, key_lines=key_lines, body=body, body_line=end + 2)
@@ -70,11 +70,11 @@ def _parse_yaml(source: str) -> tuple[dict[str, Value], dict[str, int]]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(error, "problem", None) or str(error)
-        raise FrontMatterError(f"前言的 YAML 有误：{problem}", line) from None
+        raise FrontMatterError(f"头信息的 YAML 有误：{problem}", line) from None
     if node is None:
         return {}, {}
     if not isinstance(node, yaml.MappingNode):
-        raise FrontMatterError("前言应为“键: 值”的映射", 2)
+        raise FrontMatterError("头信息应是“键: 值”的映射", 2)
     meta: dict[str, Value] = {}
     key_lines: dict[str, int] = {}
     for key_node, value_node in node.value:

@@ -90,7 +90,7 @@ def _check_paths(files: tuple[OutputFile, ...]) -> None:
     for output in files:
         parts = PurePosixPath(output.path).parts
         if not parts or output.path.startswith("/") or ".." in parts or "\\" in output.path:
-            raise ArchiveError(f"refusing to write outside the site folder: {output.path!r}")
+            raise ArchiveError(f"拒绝写到站点目录之外：{output.path!r}")
 
 
 def _read_existing(out_dir: Path) -> dict[str, tuple[bytes | None, int, int]]:

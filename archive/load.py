@@ -74,7 +74,7 @@ def _load(
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise ArchiveError(f"not UTF-8 text ({error.reason})", path, 1) from None
+        raise ArchiveError(f"不是 UTF-8 文本（{error.reason}）", path, 1) from None
     return parse_article(text, path, districts, suggest)
 
 
@@ -101,11 +101,11 @@ def _problems(meta: dict, districts: frozenset[str], suggest: Suggest) -> list[t
     problems: list[tuple[str, str]] = []
     for key in meta:
         if key not in ARTICLE_KEYS:
-            problems.append((key, f"unknown front-matter key '{key}' (allowed: {_allowed()})"))
+            problems.append((key, f"未知的头信息字段“{key}”（可用：{_allowed()}）"))
     for key in REQUIRED_KEYS:
         value = meta.get(key, "")
         if isinstance(value, str) and not value.strip():
-            problems.append((key, f"missing required key '{key}'"))
+            problems.append((key, f"缺少必填字段“{key}”"))
     for key, value in meta.items():
         if key in ARTICLE_KEYS:
             problems.extend((key, message) for message in _value_problems(key, value))
@@ -125,34 +125,34 @@ def _value_problems(key: str, value: object) -> list[str]:
     if key == "source":
         return _source_problems(value)
     if not isinstance(value, str):
-        return [f"'{key}' must be a single value"]
+        return [f"“{key}”应是单个值"]
     if key == "id" and value and not ID_PATTERN.match(value):
-        return [f"id '{value}' must be lower-case letters, digits and dashes"]
+        return [f"id“{value}”只能由小写字母、数字和连字符组成"]
     if key == "date" and value and not DATE_PATTERN.match(value):
-        return [f"date '{value}' must be YYYY, YYYY-MM or YYYY-MM-DD"]
+        return [f"日期“{value}”应写作 YYYY、YYYY-MM 或 YYYY-MM-DD"]
     if key == "kind" and value not in KINDS:
-        return [f"kind '{value}' must be one of: {', '.join(KINDS)}"]
+        return [f"kind“{value}”应是其中之一：{'、'.join(KINDS)}"]
     if key == "title_generated" and value not in BOOLEANS:
-        return ["'title_generated' must be true or false"]
+        return ["“title_generated”应是 true 或 false"]
     return []
 
 
 def _list_problems(key: str, value: object) -> list[str]:
     if not isinstance(value, list):
-        return [f"'{key}' must be a list such as [a, b]"]
+        return [f"“{key}”应是列表，例如 [甲, 乙]"]
     if any(not item.strip() for item in value):
-        return [f"'{key}' has an empty item"]
+        return [f"“{key}”里有空项"]
     if len(set(value)) != len(value):
-        return [f"'{key}' names the same item twice"]
+        return [f"“{key}”里有重复项"]
     bad = [item for item in value if key == "aliases" and not ID_PATTERN.match(item)]
-    return [f"alias '{item}' must be lower-case letters, digits and dashes" for item in bad]
+    return [f"别名“{item}”只能由小写字母、数字和连字符组成" for item in bad]
 
 
 def _source_problems(value: object) -> list[str]:
     if not isinstance(value, dict) or set(value) != {"page", "item"}:
-        return ["'source' must be {page: FILE, item: N}"]
+        return ["“source”应写作 {page: 文件名, item: 序号}"]
     if not value["item"].isdigit():
-        return [f"source item '{value['item']}' must be a whole number"]
+        return [f"source 的 item“{value['item']}”应是整数"]
     return []
 
 
@@ -161,8 +161,8 @@ def _district_problems(meta: dict, districts: frozenset[str], suggest: Suggest) 
     for name in meta["districts"]:
         if name not in districts:
             close = suggest(name)
-            hint = f" (did you mean '{close}'?)" if close else ""
-            problems.append(f"unknown district '{name}'{hint}")
+            hint = f"，是不是“{close}”？" if close else ""
+            problems.append(f"未知区县“{name}”{hint}")
     return problems
 
 
@@ -201,7 +201,7 @@ def _duplicate_ids(
         for key, name in (("id", article.id), *(("aliases", a) for a in article.aliases)):
             if name in first:
                 line = key_lines[article.path].get(key, 1)
-                message = f"id '{name}' is already used by {first[name]}"
+                message = f"id“{name}”已被 {first[name]} 使用"
                 errors.append(ArchiveError(message, article.path, line))
             else:
                 first[name] = article.path

@@ -255,7 +255,7 @@ def _suggest(lookup) -> Callable[[str], str]:
 
 
 def _warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    print(f"警告：{message}", file=sys.stderr)
 
 
 @contextmanager

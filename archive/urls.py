@@ -97,4 +97,4 @@ def check_unique(paths: Iterable[tuple[str, str]]) -> None:
         else:
             seen[path] = origin
     if errors:
-        raise ArchiveError("two outputs on one path: " + "; ".join(errors[:5]))
+        raise ArchiveError("两个输出文件落在同一路径上：" + "; ".join(errors[:5]))

@@ -71,7 +71,7 @@ def _check_paths(files: Sequence[OutputFile]) -> None:
     for output in files:
         parts = Path(output.path).parts
         if not parts or Path(output.path).is_absolute() or ".." in parts:
-            raise ArchiveError(f"refusing to write outside the site folder: {output.path!r}")
+            raise ArchiveError(f"拒绝写到站点目录之外：{output.path!r}")
 
 
 def _remove_stale_staging(out_dir: Path) -> None:
@@ -87,7 +87,7 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         staging.rename(out_dir)
         return
     if not out_dir.is_dir():
-        raise ArchiveError(f"{out_dir} exists and is not a folder")
+        raise ArchiveError(f"{out_dir} 已存在，但不是目录")
     if not _exchange(staging, out_dir):
         retired = staging.with_name(staging.name + "-old")
         out_dir.rename(retired)

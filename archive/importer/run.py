@@ -248,7 +248,7 @@ def _validated(record: Record) -> str:
     text = emit.article_text(record)
     parsed = frontmatter.parse(text)
     if parsed.body != record.body or parsed.meta.get("id") != record.id:
-        raise ArchiveError(f"内部错误：文章 {record.id} 的前言无法原样读回", record.page)
+        raise ArchiveError(f"内部错误：文章 {record.id} 的头信息无法原样读回", record.page)
     return text
 
 

@@ -69,7 +69,7 @@ def test_new_programmes_get_pages_slugs_and_a_warning(taxonomy, tokenizer) -> No
     assert not programmes["新举措"].known
     assert programmes["新举措"].slug == "xin-ju-cuo"
     assert programmes["新举措"].article_ids == ("a2", "a1")  # newest first
-    assert len(site.warnings) == 1 and "'新举措' is not in programmes.yaml" in site.warnings[0]
+    assert len(site.warnings) == 1 and "“新举措”不在 programmes.yaml 里" in site.warnings[0]
 
 
 def test_slug_collisions_are_settled_by_sorted_name() -> None:

@@ -300,5 +300,5 @@ def test_command_exits_0_on_a_good_site(tmp_path: Path) -> None:
 def test_command_without_a_built_site_says_so(tmp_path: Path) -> None:
     result = run_check(tmp_path / "nothing")
     assert result.returncode == 2
-    assert result.stderr.startswith("error: ")
+    assert result.stderr.startswith("错误：")
     assert "请先运行 python3 build.py" in result.stderr

@@ -57,10 +57,10 @@ def test_lists_and_mappings_are_flow_style() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ("title: x\n---\n", 1, "文件第一行应为前言开头"),
-        ("---\ntitle: x\n", 1, "前言缺少结尾"),
+        ("title: x\n---\n", 1, "文件第一行应是头信息开头"),
+        ("---\ntitle: x\n", 1, "头信息缺少结尾"),
         ("---\ntitle: x\ntitle: y\n---\n", 3, "键“title”重复"),
-        ("---\ntitle: [x\n---\n", 3, "前言的 YAML 有误"),
+        ("---\ntitle: [x\n---\n", 3, "头信息的 YAML 有误"),
         ("---\n- a\n---\n", 2, "映射"),
     ],
 )

@@ -63,5 +63,5 @@ def test_cli_rejects_bad_page_with_exit_2_and_writes_nothing(name: str, tmp_path
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and name in lines[0] and lines[0].startswith("error: ")
+    assert len(lines) == 1 and name in lines[0] and lines[0].startswith("错误：")
     assert list(tmp_path.rglob("*")) == []

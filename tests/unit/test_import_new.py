@@ -57,5 +57,5 @@ def test_unknown_district_suggests_the_closest(tmp_path: Path) -> None:
     shutil.copytree(REPO / "content" / "taxonomy", content / "taxonomy")
     result = build("new", "标题", "--content-dir", content, "--district", "二七")
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: 未知的区县 '二七'，是不是 二七区？"
+    assert result.stderr.strip() == "错误：未知的区县 '二七'，是不是 二七区？"
     assert not (content / "articles").exists()

@@ -80,19 +80,19 @@ def test_every_front_matter_key_is_read() -> None:
 
 HEAD = "id: a\ntitle: t\ndate: 2024\n"
 BAD_FRONT_MATTER = [
-    (HEAD + "title_generated: yes", "a.md:5: 'title_generated' must be true or false"),
-    (HEAD + "source: {page: p.txt}", "a.md:5: 'source' must be {page: FILE, item: N}"),
-    (HEAD + "source: {page: p.txt, item: x}", "a.md:5: source item 'x' must be a whole number"),
+    (HEAD + "title_generated: yes", "a.md:5: “title_generated”应是 true 或 false"),
+    (HEAD + "source: {page: p.txt}", "a.md:5: “source”应写作 {page: 文件名, item: 序号}"),
+    (HEAD + "source: {page: p.txt, item: x}", "a.md:5: source 的 item“x”应是整数"),
     (
         HEAD + "aliases: [Old_ID]",
-        "a.md:5: alias 'Old_ID' must be lower-case letters, digits and dashes",
+        "a.md:5: 别名“Old_ID”只能由小写字母、数字和连字符组成",
     ),
-    (HEAD + "reporters: [景静, 景静]", "a.md:5: 'reporters' names the same item twice"),
-    ("id: a\ntitle: [t]\ndate: 2024", "a.md:3: 'title' must be a single value"),
-    ("id: a\ntitle: ''\ndate: 2024", "a.md:3: missing required key 'title'"),
+    (HEAD + "reporters: [景静, 景静]", "a.md:5: “reporters”里有重复项"),
+    ("id: a\ntitle: [t]\ndate: 2024", "a.md:3: “title”应是单个值"),
+    ("id: a\ntitle: ''\ndate: 2024", "a.md:3: 缺少必填字段“title”"),
     (
         "id: a\ntitle: t\ndate: 2024-02-30x",
-        "a.md:4: date '2024-02-30x' must be YYYY, YYYY-MM or YYYY-MM-DD",
+        "a.md:4: 日期“2024-02-30x”应写作 YYYY、YYYY-MM 或 YYYY-MM-DD",
     ),
 ]
 

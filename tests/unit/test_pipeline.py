@@ -64,7 +64,7 @@ def test_summary_line_and_warnings(tmp_path: Path) -> None:
     assert re.fullmatch(
         r"已生成 \d+ 个页面（共 \d+ 个文件）到 .+，用时 \d+\.\d 秒\n", result.stdout
     )
-    assert "programme '社区金融夜校' is not in programmes.yaml" in result.stderr
+    assert "举措“社区金融夜校”不在 programmes.yaml 里" in result.stderr
     assert "2023-jinshui-001.md" in result.stderr
     assert "\r" not in result.stderr  # no progress bar when stderr is not a terminal
 
@@ -73,12 +73,12 @@ def test_quiet_prints_nothing_but_warnings(tmp_path: Path) -> None:
     result = build_site(FIXTURE_CONTENT, tmp_path / "site", "https://example.org/")
     assert result.returncode == 0
     assert result.stdout == ""
-    assert all(line.startswith("warning: ") for line in result.stderr.splitlines())
+    assert all(line.startswith("警告：") for line in result.stderr.splitlines())
 
 
 def test_a_bad_base_url_is_one_clear_error(tmp_path: Path) -> None:
     result = build_site(FIXTURE_CONTENT, tmp_path / "site", "example.org/repo")
     assert result.returncode == 2
-    assert result.stderr.startswith("error: ")
+    assert result.stderr.startswith("错误：")
     assert "base_url 应为完整的 http(s) 网址" in result.stderr
     assert not (tmp_path / "site").exists()

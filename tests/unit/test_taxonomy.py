@@ -234,7 +234,7 @@ def test_missing_file_is_an_error(tmp_path: Path) -> None:
 def test_import_with_a_broken_taxonomy_stops_with_one_line(
     tmp_path: Path, programmes: str | None, where: str, message: str
 ) -> None:
-    """A real `build.py import` run: exit 2, one `error: file[:line]: …` line, nothing written."""
+    """A real `build.py import` run: exit 2, one `错误：file[:line]: …` line, nothing written."""
     if programmes is not None:
         taxonomy = tmp_path / "taxonomy"
         taxonomy.mkdir()
@@ -249,5 +249,5 @@ def test_import_with_a_broken_taxonomy_stops_with_one_line(
         text=True,
     )
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [f"error: {tmp_path}/{where}: {message}"]
+    assert done.stderr.strip().splitlines() == [f"错误：{tmp_path}/{where}: {message}"]
     assert not (tmp_path / "articles").exists() or not any((tmp_path / "articles").iterdir())

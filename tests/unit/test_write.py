@@ -45,9 +45,9 @@ def test_new_site_replaces_the_old_one_entirely(previous_site: Path) -> None:
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ([OutputFile("a.html", b"1"), OutputFile("a.html", b"2")], "two outputs on one path"),
-        ([OutputFile("../escape.html", b"1")], "refusing to write outside the site folder"),
-        ([OutputFile("/etc/x", b"1")], "refusing to write outside the site folder"),
+        ([OutputFile("a.html", b"1"), OutputFile("a.html", b"2")], "两个输出文件落在同一路径上"),
+        ([OutputFile("../escape.html", b"1")], "拒绝写到站点目录之外"),
+        ([OutputFile("/etc/x", b"1")], "拒绝写到站点目录之外"),
     ],
 )
 def test_bad_outputs_leave_the_previous_site(
