@@ -19,21 +19,12 @@ from archive.model import (
     DATE_PATTERN,
     ID_PATTERN,
     KINDS,
+    LIST_KEYS,
     REQUIRED_KEYS,
     Article,
     Source,
 )
 
-LIST_KEYS = (
-    "districts",
-    "programmes",
-    "places",
-    "reporters",
-    "correspondents",
-    "photographers",
-    "aliases",
-)
-TEXT_KEYS = ("title", "kicker", "subtitle")
 BOOLEANS = {"true": True, "false": False}
 
 # Given a district name the taxonomy does not know, the closest official name or "".

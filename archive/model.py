@@ -82,6 +82,17 @@ ARTICLE_KEYS: tuple[str, ...] = (
     "aliases",
 )
 REQUIRED_KEYS: tuple[str, ...] = ("id", "title", "date")
+# Keys whose value is a YAML list such as [a, b]; the rest are single values
+# (`source` is the one mapping).
+LIST_KEYS: tuple[str, ...] = (
+    "districts",
+    "programmes",
+    "places",
+    "reporters",
+    "correspondents",
+    "photographers",
+    "aliases",
+)
 
 
 @dataclass(frozen=True, slots=True)
