@@ -24,7 +24,6 @@ same encoding.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import inspect
 import json
@@ -179,10 +178,17 @@ def cached_batch(
     kind: str,
     version: str,
     texts: Sequence[str],
-    compute: Callable[[list[int]], Sequence[Json]],
+    compute: Callable[[list[int]], Sequence[Any]],
     decode: Callable[[bytes], Any] = json.loads,
+    store: Callable[[Any], bytes] | None = None,
 ) -> list[Any]:
-    """decode(result) for every text; compute(indices) fills all misses in one call (workers pay).
+    """The result for every text; compute(indices) fills all misses in one call (workers pay).
+
+    Without `store`, compute returns JSON values and a fresh value passes
+    through encode and decode, so cached and fresh results have the same
+    types. With `store`, compute returns finished values that decode(store(v))
+    reproduces exactly; they are used as they are and store(v) is what the
+    disk keeps (nothing is encoded when the cache is off).
 
     With `cache.memory`, the decoded results of this batch are kept for the
     next one, so they must be immutable (or treated so) by the caller.
@@ -200,6 +206,11 @@ def cached_batch(
                 values[i] = decode(payload)
     if missing:
         for i, value in zip(missing, compute(missing), strict=True):
+            if store is not None:
+                values[i] = value
+                if cache.enabled:
+                    write_entry(cache.path_for(kind, keys[i]), keys[i], store(value))
+                continue
             payload = encode(value)
             if cache.enabled:
                 write_entry(cache.path_for(kind, keys[i]), keys[i], payload)
@@ -220,7 +231,7 @@ def analysis_version(taxonomy: Taxonomy) -> str:
 
     words = "\n".join(sorted(set(segment.taxonomy_words(taxonomy))))
     modules = (analyse, figures, keywords, model, segment, text)
-    return code_version(f"jieba {jieba.__version__}", words, *modules)
+    return code_version(f"jieba {jieba.__version__}", ANALYSIS_FORMAT, words, *modules)
 
 
 def cached_analyses(
@@ -233,30 +244,34 @@ def cached_analyses(
     # Length prefixes keep the three parts apart without the cost of JSON.
     texts = [f"{len(a.id)}:{a.id}{len(a.title)}:{a.title}{a.body}" for a in articles]
 
-    def compute(indices: list[int]) -> list[Json]:
-        fresh = list(analyse_some([articles[i] for i in indices]))
-        return [_analysis_json(analysis) for analysis in fresh]
+    def compute(indices: list[int]) -> list[Analysis]:
+        return list(analyse_some([articles[i] for i in indices]))
 
     version = analysis_version(taxonomy)
-    found = cached_batch(cache, "analysis", version, texts, compute, _analysis_from_payload)
+    found = cached_batch(
+        cache, "analysis", version, texts, compute, _analysis_from_payload, _analysis_payload
+    )
     return {analysis.id: analysis for analysis in found}
 
 
-def _analysis_json(analysis: Analysis) -> Json:
-    return dataclasses.asdict(analysis)
+# The stored shape of an Analysis: a JSON array in field order, figures as arrays too.
+# Part of analysis_version, so changing it retires every older entry.
+ANALYSIS_FORMAT = "analysis as [id, summary, chars, [[label, value, kind, article_id]], [keywords]]"
+
+
+def _analysis_payload(analysis: Analysis) -> bytes:
+    figures = [[f.label, f.value, f.kind, f.article_id] for f in analysis.figures]
+    row = [analysis.id, analysis.summary, analysis.chars, figures, list(analysis.keywords)]
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _analysis_from_payload(payload: bytes) -> Analysis:
-    return _analysis_from_json(json.loads(payload))
-
-
-def _analysis_from_json(value: dict[str, Any]) -> Analysis:
-    """Rebuild an Analysis with tuples where JSON has lists: cached and fresh ones are identical."""
-    fields = {}
-    for name, item in value.items():
-        if name == "figures":
-            item = tuple(KeyFigure(**figure) for figure in item)
-        elif isinstance(item, list):
-            item = tuple(item)
-        fields[name] = item
-    return Analysis(**fields)
+    """The Analysis a payload stores, with tuples where JSON has lists, as a fresh one has."""
+    id_, summary, chars, figures, keywords = json.loads(payload)
+    return Analysis(
+        id=id_,
+        summary=summary,
+        chars=chars,
+        figures=tuple(KeyFigure(*figure) for figure in figures),
+        keywords=tuple(keywords),
+    )

@@ -11,6 +11,7 @@ workers gives the same bytes as a build with one.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,7 +40,7 @@ def map_ranges(
         parts: Iterator[list[Result]] = (function(shared, *r) for r in ranges)
         return _gather(parts, count, progress)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, context, initializer=_inherit, initargs=(shared,)) as pool:
+    with _frozen(), ProcessPoolExecutor(jobs, context, _inherit, (shared,)) as pool:
         parts = pool.map(_call, [function] * len(ranges), *zip(*ranges, strict=True))
         return _gather(parts, count, progress)
 
@@ -73,5 +74,21 @@ def in_background(function: RangeFunction, shared: Any, jobs: int) -> Iterator[F
         yield done
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, context, initializer=_inherit, initargs=(shared,)) as pool:
+    with _frozen(), ProcessPoolExecutor(1, context, _inherit, (shared,)) as pool:
         yield pool.submit(_call, function, 0, 1)
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """Keep the garbage collector off the objects that exist now while workers are forked.
+
+    A collection in a worker writes to the header of every object it scans,
+    which copies each page of the inherited heap the parent and workers shared;
+    frozen objects are never scanned. Unfrozen afterwards, so a long-running
+    serve process still collects them.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
