@@ -14,6 +14,10 @@ class ArchiveError(Exception):
         self.line = line
         super().__init__(self.__str__())
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        # Worker processes send errors back pickled: keep the file and line, not just the text.
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = self.path or ""
         if where and self.line:
@@ -27,6 +31,9 @@ class ArchiveErrors(ArchiveError):
     def __init__(self, errors: list[ArchiveError]):
         self.errors = tuple(errors)
         super().__init__("\n".join(str(e) for e in errors))
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return (type(self), (list(self.errors),))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

@@ -9,7 +9,8 @@ together, so a user fixes them in one pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from archive import frontmatter
@@ -35,20 +36,55 @@ def load_articles(
     articles_dir: Path, districts: Iterable[str], suggest: Suggest
 ) -> tuple[Article, ...]:
     """Read every <id>.md below articles_dir (sorted by name); raise all problems at once."""
-    known = frozenset(districts)
+    paths = article_paths(articles_dir)
+    return join_loaded(load_range((paths, frozenset(districts), suggest), 0, len(paths)))
+
+
+def article_paths(articles_dir: Path) -> list[Path]:
+    """The article files of a content folder, in the order they are loaded."""
+    return sorted(articles_dir.glob("*.md"))
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What loading some article files gave: articles, their id lines, problems."""
+
+    articles: tuple[Article, ...]
+    id_lines: tuple[dict[str, int], ...]  # per article: line of `id` and of `aliases`
+    errors: tuple[ArchiveError, ...]
+
+
+def load_range(
+    shared: tuple[Sequence[Path], frozenset[str], Suggest], start: int, stop: int
+) -> list[Loaded]:
+    """Load paths[start:stop] (a worker task: results and errors travel back pickled)."""
+    paths, known, suggest = shared
     articles: list[Article] = []
+    id_lines: list[dict[str, int]] = []
     errors: list[ArchiveError] = []
-    id_lines: dict[str, dict[str, int]] = {}
-    for path in sorted(articles_dir.glob("*.md")):
+    for path in paths[start:stop]:
         try:
             article, key_lines = _load(path, known, suggest)
             articles.append(article)
-            id_lines[article.path] = key_lines
+            id_lines.append({k: v for k, v in key_lines.items() if k in ("id", "aliases")})
         except ArchiveErrors as many:
             errors.extend(many.errors)
         except ArchiveError as one:
             errors.append(one)
-    errors.extend(_duplicate_ids(articles, id_lines))
+    return [Loaded(tuple(articles), tuple(id_lines), tuple(errors))]
+
+
+def join_loaded(parts: Iterable[Loaded]) -> tuple[Article, ...]:
+    """The articles of loaded parts in order; all problems (duplicate ids too) raised at once."""
+    parts = list(parts)
+    articles = [article for part in parts for article in part.articles]
+    lines = {
+        article.path: found
+        for part in parts
+        for article, found in zip(part.articles, part.id_lines, strict=True)
+    }
+    errors = [error for part in parts for error in part.errors]
+    errors.extend(_duplicate_ids(articles, lines))
     if errors:
         raise ArchiveErrors(errors)
     return tuple(articles)

@@ -29,15 +29,17 @@ from archive.cache import Cache, cached_analyses, default_cache
 from archive.config import ConfigError, SiteConfig, load_config
 from archive.errors import ArchiveError
 from archive.incremental import RenderMemo
-from archive.load import load_articles
+from archive.keywords import Tokenizer
+from archive.load import article_paths, join_loaded, load_range
 from archive.model import Analysis, Article, OutputFile, Taxonomy
 from archive.render import Page
 from archive.search import build_search_index
 from archive.segment import make_segmenter
-from archive.taxonomy import load_taxonomy, make_lookup
+from archive.taxonomy import Lookup, load_taxonomy, make_lookup
 from archive.write import staged, write_tree
 
 ANALYSE_CHUNK = 100
+LOAD_CHUNK = 100
 Progress = Callable[[int, int], None]
 Rendered = TypeVar("Rendered")
 # The background search task's data: articles in site order, config, taxonomy, output root.
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     quiet = bool(args.quiet) or os.environ.get("CI") == "true"
     progress = ProgressBar(enabled=not quiet)
     jobs = args.jobs or os.cpu_count() or 1
-    steps: list[tuple[str, float]] = []
+    steps: list[tuple[str, float, float]] = []
     store = default_cache(config.root, enabled=not getattr(args, "no_cache", False))
     with staged(config.output_dir) as staging:
         paths = build_into(
@@ -74,10 +76,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_timings(steps: list[tuple[str, float]]) -> None:
-    """Each step's wall time and the peak memory of this process and of its workers."""
-    for name, seconds in steps:
-        print(f"  {name:<16} {seconds:6.2f} 秒", file=sys.stderr)
+def _print_timings(steps: list[tuple[str, float, float]]) -> None:
+    """Each step's wall and CPU time and the peak memory of this process and of its workers.
+
+    CPU counts this process and the workers that ended during the step (the
+    background search process is counted in the step where it is collected).
+    """
+    for name, seconds, cpu in steps:
+        print(f"  {name:<16} {seconds:6.2f} 秒  CPU {cpu:6.2f} 秒", file=sys.stderr)
+    print(f"  {'合计（含所有子进程）':<16} CPU {_cpu_seconds():6.2f} 秒", file=sys.stderr)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     print(f"  峰值内存：主进程 {own} MB，子进程 {workers_peak} MB", file=sys.stderr)
@@ -105,7 +112,7 @@ def build_site(
     *,
     jobs: int = 1,
     progress: ProgressBar | None = None,
-    steps: list[tuple[str, float]] | None = None,
+    steps: list[tuple[str, float, float]] | None = None,
     warn: Log | None = None,
     cache: Cache | None = None,
     memo: RenderMemo | None = None,
@@ -128,7 +135,7 @@ def build_into(
     *,
     jobs: int = 1,
     progress: ProgressBar | None = None,
-    steps: list[tuple[str, float]] | None = None,
+    steps: list[tuple[str, float, float]] | None = None,
     warn: Log | None = None,
     cache: Cache | None = None,
 ) -> tuple[str, ...]:
@@ -154,7 +161,7 @@ def _build(
     search: tuple[Callable[[SearchShared, int, int], list[Rendered]], str | None],
     jobs: int,
     progress: ProgressBar | None,
-    steps: list[tuple[str, float]] | None,
+    steps: list[tuple[str, float, float]] | None,
     warn: Log | None,
     cache: Cache | None,
 ) -> tuple[tuple[Rendered, ...], tuple[Rendered, ...], tuple[OutputFile, ...]]:
@@ -167,10 +174,8 @@ def _build(
     with timed("读取分类", steps):
         taxonomy = load_taxonomy(taxonomy_dir(config))
         lookup = make_lookup(taxonomy)
-    with timed("读取文章", steps):
-        articles = load_articles(config.articles_dir, lookup.districts, _suggest(lookup))
-    with timed("载入词典", steps):
-        tokenizer = make_segmenter(taxonomy).tokenizer
+    with timed("读取文章、载入词典", steps):
+        articles, tokenizer = _load(config, taxonomy, lookup, jobs)
     # The search index needs only the articles in site order, so one more process builds
     # it from here on while this one and the workers analyse, assemble and render: the
     # two do not depend on each other, and together they keep both cores busy.
@@ -208,6 +213,23 @@ def _build(
         with timed("等待搜索索引", steps):
             index = tuple(search_result.result())
     return html, index, rest
+
+
+def _load(
+    config: SiteConfig, taxonomy: Taxonomy, lookup: Lookup, jobs: int
+) -> tuple[tuple[Article, ...], Tokenizer]:
+    """The articles and the loaded jieba dictionary, each read while the other is.
+
+    Worker processes parse the article files while this one loads the
+    dictionary (which the analysis workers forked later inherit).
+    """
+    paths = article_paths(config.articles_dir)
+    shared = (paths, frozenset(lookup.districts), _suggest(lookup))
+    chunk = max(LOAD_CHUNK, len(paths) // (4 * max(jobs, 1)) + 1)
+    with workers.map_in_background(load_range, shared, len(paths), jobs, chunk) as gather:
+        tokenizer = make_segmenter(taxonomy).tokenizer
+        tokenizer.check_initialized()
+        return join_loaded(gather()), tokenizer
 
 
 def taxonomy_dir(config: SiteConfig) -> Path:
@@ -259,11 +281,18 @@ def _warn(message: str) -> None:
 
 
 @contextmanager
-def timed(name: str, steps: list[tuple[str, float]]) -> Iterator[None]:
-    """Record how long the body of a with-statement took."""
-    started = time.perf_counter()
+def timed(name: str, steps: list[tuple[str, float, float]]) -> Iterator[None]:
+    """Record how long the body of a with-statement took, in wall and CPU seconds."""
+    started, cpu = time.perf_counter(), _cpu_seconds()
     yield
-    steps.append((name, time.perf_counter() - started))
+    steps.append((name, time.perf_counter() - started, _cpu_seconds() - cpu))
+
+
+def _cpu_seconds() -> float:
+    """User and system time of this process and of its ended children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 class ProgressBar:

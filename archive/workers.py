@@ -45,6 +45,31 @@ def map_ranges(
         return _gather(parts, count, progress)
 
 
+@contextlib.contextmanager
+def map_in_background(
+    function: RangeFunction,
+    shared: Any,
+    count: int,
+    jobs: int,
+    chunk: int,
+    in_process_below: int = 200,
+) -> Iterator[Callable[[], list[Result]]]:
+    """map_ranges, started at once in worker processes; call the yielded function to gather.
+
+    The caller works in the meantime (the pipeline loads the jieba dictionary
+    while the workers read the article files). Small inputs run in this
+    process when gathered.
+    """
+    if jobs <= 1 or count < in_process_below:
+        yield lambda: map_ranges(function, shared, count, 1, chunk)
+        return
+    ranges = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
+    context = multiprocessing.get_context("fork")
+    with _frozen(), ProcessPoolExecutor(jobs, context, _inherit, (shared,)) as pool:
+        futures = [pool.submit(_call, function, *bounds) for bounds in ranges]
+        yield lambda: [result for future in futures for result in future.result()]
+
+
 def _inherit(shared: Any) -> None:
     _INHERITED[:] = [shared]
 
