@@ -31,9 +31,31 @@ def analyse(article: Article, tokenizer: Tokenizer) -> Analysis:
     )
 
 
+# An Analysis as worker processes send it back: plain tuples pickle and unpickle
+# several times faster than a hundred thousand KeyFigure objects.
+AnalysisRow = tuple[str, str, int, tuple[tuple[str, str, str], ...], tuple[str, ...]]
+
+
 def analyse_range(
     shared: tuple[Sequence[Article], Tokenizer], start: int, stop: int
-) -> list[Analysis]:
-    """Worker task: analyse articles[start:stop]."""
+) -> list[AnalysisRow]:
+    """Worker task: analyse articles[start:stop], as rows."""
     articles, tokenizer = shared
-    return [analyse(article, tokenizer) for article in articles[start:stop]]
+    return [to_row(analyse(article, tokenizer)) for article in articles[start:stop]]
+
+
+def to_row(analysis: Analysis) -> AnalysisRow:
+    figures = tuple((f.label, f.value, f.kind) for f in analysis.figures)
+    return (analysis.id, analysis.summary, analysis.chars, figures, analysis.keywords)
+
+
+def from_row(row: AnalysisRow) -> Analysis:
+    """The Analysis a row holds (figures belong to the row's article)."""
+    id_, summary, chars, figures, keywords = row
+    return Analysis(
+        id=id_,
+        summary=summary,
+        chars=chars,
+        figures=tuple(KeyFigure(label, value, kind, id_) for label, value, kind in figures),
+        keywords=tuple(keywords),
+    )

@@ -35,7 +35,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from archive.model import Analysis, Article, KeyFigure, Taxonomy
+from archive.analyse import from_row, to_row
+from archive.model import Analysis, Article, Taxonomy
 
 MAGIC = b"IA-CACHE-1"
 CACHE_SUBDIR = Path(".cache") / "build"
@@ -254,24 +255,16 @@ def cached_analyses(
     return {analysis.id: analysis for analysis in found}
 
 
-# The stored shape of an Analysis: a JSON array in field order, figures as arrays too.
+# The stored shape of an Analysis: its row (see archive.analyse) as a JSON array.
 # Part of analysis_version, so changing it retires every older entry.
-ANALYSIS_FORMAT = "analysis as [id, summary, chars, [[label, value, kind, article_id]], [keywords]]"
+ANALYSIS_FORMAT = "to_row JSON: [id, summary, chars, [[label, value, kind]], [keywords]]"
 
 
 def _analysis_payload(analysis: Analysis) -> bytes:
-    figures = [[f.label, f.value, f.kind, f.article_id] for f in analysis.figures]
-    row = [analysis.id, analysis.summary, analysis.chars, figures, list(analysis.keywords)]
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(to_row(analysis), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _analysis_from_payload(payload: bytes) -> Analysis:
     """The Analysis a payload stores, with tuples where JSON has lists, as a fresh one has."""
     id_, summary, chars, figures, keywords = json.loads(payload)
-    return Analysis(
-        id=id_,
-        summary=summary,
-        chars=chars,
-        figures=tuple(KeyFigure(*figure) for figure in figures),
-        keywords=tuple(keywords),
-    )
+    return from_row((id_, summary, chars, tuple(map(tuple, figures)), tuple(keywords)))

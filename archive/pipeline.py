@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from archive import incremental, render, urls, workers
-from archive.analyse import analyse_range
+from archive.analyse import analyse_range, from_row
 from archive.assemble import assemble, newest_first
 from archive.cache import Cache, cached_analyses, default_cache
 from archive.config import ConfigError, SiteConfig, load_config
@@ -242,10 +242,10 @@ def analyse_all(
     articles, tokenizer, jobs: int, progress: Callable[[int, int], None] | None = None
 ) -> dict[str, Analysis]:
     """Analyse every article, in worker processes that inherit the loaded dictionary."""
-    found = workers.map_ranges(
+    rows = workers.map_ranges(
         analyse_range, (articles, tokenizer), len(articles), jobs, ANALYSE_CHUNK, progress
     )
-    return {analysis.id: analysis for analysis in found}
+    return {row[0]: from_row(row) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Administrative suffixes that form their own slug part after a joined stem,
 # so 二七区 -> erqi-qu and 郑东新区 -> zhengdong-xinqu (the URLs of the design).
@@ -26,6 +24,10 @@ DISTRICT_SUFFIXES = (
 
 def slugify(name: str) -> str:
     """Name -> a pinyin syllable per character, ASCII kept: 一把手 -> yi-ba-shou."""
+    # Imported here: pypinyin's tables take a fifth of a second to load, and a
+    # build whose terms all have stored slugs never needs them.
+    from pypinyin import Style, lazy_pinyin
+
     parts = lazy_pinyin(
         unicodedata.normalize("NFKC", name), style=Style.NORMAL, errors=_ascii_parts, v_to_u=False
     )
