@@ -80,9 +80,8 @@ def article_keywords(
     _add(counts, cut(tokenizer, title), TITLE_WEIGHT)
     _add(counts, cut(tokenizer, _lead(body)), 1)
     _add(counts, [m.group(1).strip() for m in _QUOTED.finditer(body)], QUOTED_WEIGHT)
-    scores = {word: n * _rarity(tokenizer, word, names) for word, n in counts.items()}
-    best = heapq.nsmallest(limit, scores, key=lambda word: (-scores[word], word))
-    return tuple(best)
+    ranked = sorted((-n * _rarity(tokenizer, word, names), word) for word, n in counts.items())
+    return tuple(word for _score, word in ranked[:limit])
 
 
 def cut(tokenizer: Tokenizer, sentence: str) -> list[str]:
@@ -115,18 +114,18 @@ def _cut_block(freq: dict[str, int], log_total: float, block: str) -> list[str]:
     size = len(block)
     score = [0.0] * (size + 1)
     end = list(range(size))
+    lookup = freq.get
     for start in range(size - 1, -1, -1):
         best: float | None = None
         stop = start
-        fragment = block[start]
-        while stop < size and fragment in freq:
-            count = freq[fragment]
+        count = lookup(block[start])
+        while count is not None:
             if count:
                 value = log(count) - log_total + score[stop + 1]
                 if best is None or value >= best:  # ties: the later end, as max() of tuples
                     best, end[start] = value, stop
             stop += 1
-            fragment = block[start : stop + 1]
+            count = lookup(block[start : stop + 1]) if stop < size else None
         if best is None:
             best = log(freq.get(block[start]) or 1) - log_total + score[start + 1]
         score[start] = best
