@@ -9,8 +9,9 @@ together, so a user fixes them in one pass.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive import frontmatter
@@ -26,6 +27,8 @@ from archive.model import (
     Source,
 )
 
+# Files modified this recently are read again on every rebuild (see LoadMemo).
+RACY_NS = 3_000_000_000
 BOOLEANS = {"true": True, "false": False}
 
 # Given a district name the taxonomy does not know, the closest official name or "".
@@ -88,6 +91,47 @@ def join_loaded(parts: Iterable[Loaded]) -> tuple[Article, ...]:
     if errors:
         raise ArchiveErrors(errors)
     return tuple(articles)
+
+
+@dataclass(slots=True)
+class LoadMemo:
+    """A long-running process's last load: per file, its stamp and what loading it gave.
+
+    A file whose stamp (modification time in ns, size, inode) is unchanged is
+    not read again; any other file is. A stamp from the last few seconds is
+    not trusted (two saves within one clock tick can leave the same stamp:
+    git's "racily clean" files), so such files are read every time. Results
+    depend on the taxonomy's districts too, so a changed set forgets everything.
+    """
+
+    districts: frozenset[str] = frozenset()
+    files: dict[Path, tuple[tuple[int, int, int], Loaded]] = field(default_factory=dict)
+
+
+def load_remembered(
+    paths: Sequence[Path], districts: frozenset[str], suggest: Suggest, memo: LoadMemo
+) -> tuple[Article, ...]:
+    """load_articles for a rebuild: only files changed since the memo's load are read."""
+    if memo.districts != districts:
+        memo.districts, memo.files = districts, {}
+    kept: dict[Path, tuple[tuple[int, int, int], Loaded]] = {}
+    recent = time.time_ns() - RACY_NS
+    for path in paths:
+        stamp = _stamp(path)
+        held = memo.files.get(path)
+        if held is None or held[0] != stamp or stamp[0] >= recent:
+            held = (stamp, load_range(([path], districts, suggest), 0, 1)[0])
+        kept[path] = held
+    memo.files = kept  # deleted files drop out
+    return join_loaded(loaded for _stamp, loaded in kept.values())
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (time.time_ns(), 0, 0)  # unreadable: recent, so loaded again (which says why)
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def load_article(path: Path, districts: frozenset[str], suggest: Suggest) -> Article:

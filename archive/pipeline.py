@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,7 +30,7 @@ from archive.config import ConfigError, SiteConfig, load_config
 from archive.errors import ArchiveError
 from archive.incremental import RenderMemo
 from archive.keywords import Tokenizer
-from archive.load import article_paths, join_loaded, load_range
+from archive.load import LoadMemo, article_paths, join_loaded, load_range, load_remembered
 from archive.model import Analysis, Article, OutputFile, Taxonomy
 from archive.render import Page
 from archive.search import build_search_index
@@ -115,18 +115,34 @@ def build_site(
     steps: list[tuple[str, float, float]] | None = None,
     warn: Log | None = None,
     cache: Cache | None = None,
-    memo: RenderMemo | None = None,
+    memo: Memory | None = None,
 ) -> tuple[OutputFile, ...]:
-    """Every file of the site, in memory; raises ArchiveError for bad content."""
+    """Every file of the site, in memory; raises ArchiveError for bad content.
+
+    With a Memory of the previous build (serve), unchanged article files are
+    not read again and unchanged pages are not rendered again.
+    """
 
     def render_all(pages: Sequence[Page], bar: Progress | None) -> tuple[OutputFile, ...]:
-        return incremental.render_pages(pages, config, jobs, bar, memo)
+        return incremental.render_pages(pages, config, jobs, bar, memo and memo.render)
 
     search = (_search_files, None)
-    html, index, rest = _build(config, render_all, search, jobs, progress, steps, warn, cache)
+    loaded = memo.load if memo else None
+    html, index, rest = _build(
+        config, render_all, search, jobs, progress, steps, warn, cache, loaded
+    )
     files = (*html, *index, *rest)
     urls.check_unique((f.path, f.path) for f in files)
     return files
+
+
+@dataclass(slots=True)
+class Memory:
+    """What a long-running process (serve) keeps between builds: each part only saves
+    work whose result is known to be the same (see archive.incremental)."""
+
+    render: RenderMemo = field(default_factory=RenderMemo)
+    load: LoadMemo = field(default_factory=LoadMemo)
 
 
 def build_into(
@@ -164,6 +180,7 @@ def _build(
     steps: list[tuple[str, float, float]] | None,
     warn: Log | None,
     cache: Cache | None,
+    loaded: LoadMemo | None = None,
 ) -> tuple[tuple[Rendered, ...], tuple[Rendered, ...], tuple[OutputFile, ...]]:
     """The pages as render_all gives them, the search index as search[0] does, the rest.
 
@@ -175,7 +192,7 @@ def _build(
         taxonomy = load_taxonomy(taxonomy_dir(config))
         lookup = make_lookup(taxonomy)
     with timed("读取文章、载入词典", steps):
-        articles, tokenizer = _load(config, taxonomy, lookup, jobs)
+        articles, tokenizer = _load(config, taxonomy, lookup, jobs, loaded)
     # The search index needs only the articles in site order, so one more process builds
     # it from here on while this one and the workers analyse, assemble and render: the
     # two do not depend on each other, and together they keep both cores busy.
@@ -216,14 +233,22 @@ def _build(
 
 
 def _load(
-    config: SiteConfig, taxonomy: Taxonomy, lookup: Lookup, jobs: int
+    config: SiteConfig,
+    taxonomy: Taxonomy,
+    lookup: Lookup,
+    jobs: int,
+    remembered: LoadMemo | None = None,
 ) -> tuple[tuple[Article, ...], Tokenizer]:
     """The articles and the loaded jieba dictionary, each read while the other is.
 
     Worker processes parse the article files while this one loads the
-    dictionary (which the analysis workers forked later inherit).
+    dictionary (which the analysis workers forked later inherit). With a
+    LoadMemo (serve), only the files changed since the last build are read.
     """
     paths = article_paths(config.articles_dir)
+    if remembered is not None:  # a rebuild: few files changed, read those here
+        articles = load_remembered(paths, frozenset(lookup.districts), _suggest(lookup), remembered)
+        return articles, make_segmenter(taxonomy).tokenizer
     shared = (paths, frozenset(lookup.districts), _suggest(lookup))
     chunk = max(LOAD_CHUNK, len(paths) // (4 * max(jobs, 1)) + 1)
     with workers.map_in_background(load_range, shared, len(paths), jobs, chunk) as gather:

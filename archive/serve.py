@@ -440,7 +440,7 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
     from archive.cache import default_cache
 
     state = incremental.OutputState()
-    memo = incremental.RenderMemo()
+    memo = pipeline.Memory()
     shown: set[str] = set()
     held: dict[str, dict[str, Any]] = {}  # per-article results of the last build, verified
     preview_args = argparse.Namespace(**{**vars(args), "base_url": base_url})
@@ -459,7 +459,7 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
         files = pipeline.build_site(config, jobs=jobs, warn=warn, cache=store, memo=memo)
         report = incremental.sync_tree(config.output_dir, files, state)
         summary = (
-            f"{len(files)} 个文件，重新渲染 {memo.rendered} 页，写入 {report.written} 个，"
+            f"{len(files)} 个文件，重新渲染 {memo.render.rendered} 页，写入 {report.written} 个，"
             f"删除 {report.deleted} 个"
         )
         del files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,57 @@ def test_benchmark_corpus_loads_as_it_is(tmp_path: Path) -> None:
     articles = load_articles(tmp_path / "content" / "articles", lookup.districts, _no_suggestion)
     assert len(articles) == 40
     assert all(a.districts and a.reporters for a in articles)
+
+
+def _article_file(folder: Path, article_id: str, title: str, district: str = "二七区") -> Path:
+    path = folder / f"{article_id}.md"
+    meta = f"id: {article_id}\ntitle: {title}\ndate: 2024-06-07\ndistricts: [{district}]\n"
+    text = f"---\n{meta}---\n\n正文。\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _age(path: Path, seconds: int = 3600) -> None:
+    """Make a file look saved long ago (a recent stamp is re-read on purpose)."""
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - seconds * 10**9))
+
+
+def test_remembered_load_follows_edits_additions_and_deletions(tmp_path: Path) -> None:
+    from archive.load import LoadMemo, article_paths, load_remembered
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    first = _article_file(folder, "a-1", "原标题")
+    second = _article_file(folder, "a-2", "第二篇")
+    for path in (first, second):
+        _age(path)
+    memo = LoadMemo()
+
+    def load() -> dict[str, object]:
+        found = load_remembered(article_paths(folder), DISTRICTS, _no_suggestion, memo)
+        return {a.id: a for a in found}
+
+    before = load()
+    assert before["a-1"].title == "原标题"
+    _article_file(folder, "a-1", "新标题")  # saved just now: same size is no excuse
+    _article_file(folder, "a-3", "第三篇")
+    second.unlink()
+    after = load()
+    assert {i: a.title for i, a in after.items()} == {"a-1": "新标题", "a-3": "第三篇"}
+    _age(folder / "a-1.md")
+    _age(folder / "a-3.md")
+    again = load()
+    assert load()["a-3"] is again["a-3"]  # an old, unchanged file is not parsed again
+
+
+def test_remembered_load_checks_districts_again_when_the_taxonomy_changes(tmp_path: Path) -> None:
+    from archive.load import LoadMemo, article_paths, load_remembered
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _age(_article_file(folder, "a-1", "标题", district="金水区"))
+    memo = LoadMemo()
+    assert load_remembered(article_paths(folder), DISTRICTS, _no_suggestion, memo)
+    with pytest.raises(ArchiveError, match="金水区"):
+        load_remembered(article_paths(folder), frozenset({"二七区"}), _no_suggestion, memo)
