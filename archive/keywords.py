@@ -179,8 +179,9 @@ def related(
     word_index = _postings(keywords)
     idf = {word: math.log(len(keywords) / len(ids)) + 1.0 for word, ids in word_index.items()}
     members = _programme_members(programmes, order)
+    sets = {article_id: frozenset(names) for article_id, names in programmes.items()}
     return {
-        article_id: _best(article_id, keywords, programmes, word_index, idf, members, order, k)
+        article_id: _best(article_id, keywords, sets, word_index, idf, members, order, k)
         for article_id in keywords
     }
 
@@ -208,7 +209,7 @@ def _programme_members(
 def _best(
     article_id: str,
     keywords: Mapping[str, tuple[str, ...]],
-    programmes: Mapping[str, tuple[str, ...]],
+    programmes: Mapping[str, frozenset[str]],
     word_index: Mapping[str, list[str]],
     idf: Mapping[str, float],
     members: Mapping[str, list[str]],
@@ -220,18 +221,24 @@ def _best(
     for word in keywords[article_id]:
         for other in word_index.get(word, ()):
             similarity[other] += idf[word]
-    own = set(programmes.get(article_id, ()))
+    own = programmes.get(article_id, frozenset())
     for programme in own:
         for other in _neighbours(members[programme], article_id, order):
             similarity[other] += 0.0  # a candidate even without a shared keyword
     similarity.pop(article_id, None)
     position = order[article_id]
-
-    def rank(other: str) -> tuple[int, float, int, str]:
-        shared = len(own.intersection(programmes.get(other, ())))
-        return (-shared, -similarity[other], abs(order.get(other, 0) - position), other)
-
-    return tuple(heapq.nsmallest(k, similarity, key=rank))
+    none: frozenset[str] = frozenset()
+    # Rank: most shared programmes, most similar, nearest in order, then the smaller id.
+    ranked = [
+        (
+            -len(own & programmes.get(other, none)) if own else 0,
+            -score,
+            abs(order.get(other, 0) - position),
+            other,
+        )
+        for other, score in similarity.items()
+    ]
+    return tuple(row[3] for row in heapq.nsmallest(k, ranked))
 
 
 def _neighbours(ordered: list[str], article_id: str, order: Mapping[str, int]) -> list[str]:
