@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -144,5 +145,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def exit_now(code: int) -> None:
+    """Exit without freeing the site model object by object (as mypy's hard_exit does).
+
+    A 10,000-article build holds millions of objects; tearing them down takes
+    a noticeable part of a second and changes nothing on disk. Output is
+    flushed first; every file was written and every worker process joined by now.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())
