@@ -1,12 +1,16 @@
-"""Search index: SearchDoc -> OutputFiles under search/ (meta, posting shards, fragments).
+"""Search index: SearchDoc -> OutputFiles under search/ (meta, posting buckets, fragments).
 
 The browser cannot run jieba, so exactness comes from character n-grams and
 ranking from jieba words where they are cheap (titles and tags):
 
-* every character bigram with its positions (key "b"+bigram): a typed phrase of
-  n >= 2 characters matches exactly where a set of bigrams covering all n
-  characters occurs at the right offsets, so recall and precision against
+* every character trigram with its positions (key "t"+trigram): a typed phrase
+  of n >= 3 characters matches exactly where the trigrams at offsets 0, 3, 6, ...
+  and n-3 occur at the right distances, so recall and precision against
   substring truth are both 1;
+* every character bigram with the documents containing it and, per document,
+  its count in the body and whether the title or the tags hold it (key
+  "b"+bigram): a two-character phrase needs no positions, and a document list
+  is far smaller than a position list;
 * every character with the documents containing it (key "c"+char);
 * jieba search-mode words of the title, plus the tags as whole words, with
   small weights (key "w"+word): a ranking boost, never a filter.
@@ -14,14 +18,16 @@ ranking from jieba words where they are cheap (titles and tags):
 Each document is laid out as title from 0, tags from `tag_base`, body from
 `body_base`, then separators up to a multiple of ALIGN; the documents are laid
 end to end (newest first) and a position counts from the start of the first,
-so a bigram's postings are one sorted list of integers (varint deltas) and
+so a trigram's postings are one sorted list of integers (varint deltas) and
 the per-document lengths in the meta table map a position back to its
-document and field. Postings are packed in JavaScript (UTF-16) key order into
-gzip shards of a bounded size (s/<n>.bin); a large key is split into parts.
-`search/meta.bin` holds the shard map (first key and size of each shard), the
-facet names and a few varints per document; `search/f/<n>.bin` holds what a
-result shows. jieba runs on titles only: at ~0.25 M characters/s it would take
-a minute over 10,000 bodies, which the n-grams cover exactly anyway.
+document and field. Keys are hashed into `buckets` files (s/<n>.bin, a large
+bucket continued in s/<n>-<part>.bin): the hash is of the key's anchor (its
+first three characters, or all of a shorter key), so the browser finds a key
+without any directory, and a word sits in the bucket of the n-gram that the
+same query fetches anyway. `search/meta.bin` holds the bucket count, the facet
+names and a few varints per document; `search/f/<n>.bin` holds what a result
+shows. jieba runs on titles only: at ~0.25 M characters/s it would take a
+minute over 10,000 bodies, which the n-grams cover exactly anyway.
 The byte formats are read back by archive.search_query (Python) and
 templates/static/search.js (browser); all three must change together.
 """
@@ -44,13 +50,15 @@ import numpy as np
 
 from archive.model import OutputFile, SearchDoc
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SEARCH_DIR = "search/"
-# Raw (uncompressed) bytes per shard and per part of a split key. Postings of
-# varints gzip to about 60-75 %, so 96 KB raw stays well under 100 KB gzip; small
-# shards keep the bytes a query fetches low (a query reads one shard per key).
-SHARD_RAW_BYTES = 16_000
+# Raw (uncompressed) bytes per bucket on average, and at most per file. Postings
+# of varints gzip to about 60-75 %, so 96 KB raw stays well under 100 KB gzip;
+# small buckets keep the bytes a query fetches low (a query reads one bucket per
+# key it needs, and no directory of buckets).
+BUCKET_RAW_BYTES = 6_000
 PART_RAW_BYTES = 96_000
+ANCHOR_CHARS = 3
 MAX_WORD_WEIGHT = 15
 TAG_WORD_WEIGHT = 8
 GZIP_LEVEL = 6
@@ -169,11 +177,6 @@ def positioned_text(fields: tuple[str, tuple[str, ...], str], layout: Layout) ->
         + _SEP
     )
     return text.ljust(-(-len(text) // ALIGN) * ALIGN, _SEP)
-
-
-def js_order(key: str) -> bytes:
-    """Sort key equal to JavaScript's string comparison (UTF-16 code units)."""
-    return key.encode("utf-16-be")
 
 
 # --- varints -----------------------------------------------------------------
@@ -320,21 +323,30 @@ def _buckets(ranks: np.ndarray, size: int) -> list[tuple[int, int]]:
 
 def _bucket_pairs(
     ranks: np.ndarray, doc_of: np.ndarray, count: int, lo: int, hi: int
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """(bigram, position) and (character, document) pairs of one rank range, sorted.
+) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """(trigram, position), (bigram, position) and (character, document) pairs
+    of one rank range of first characters, each sorted by key then value.
 
-    Positions come in order, so two stable radix sorts (second character,
-    then first) order the bigrams by key and then position.
+    Positions come in order, so stable radix sorts (last character first) order
+    the n-grams by key and then position.
     """
     first = ranks[:-1]
     inside = (first >= lo) & (first < hi)
     at = np.flatnonzero(inside & (ranks[1:] != 0))
+    # the third character (a separator past the end, which ends every document anyway)
+    tri = at[ranks[np.minimum(at + 2, len(ranks) - 1)] != 0]
+    for shift in (2, 1, 0):
+        tri = tri[np.argsort(ranks[tri + shift], kind="stable")]
+    trigrams = (
+        (first[tri].astype(np.int64) * count + ranks[tri + 1]) * count + ranks[tri + 2],
+        tri.astype(np.int64),
+    )
     at = at[np.argsort(ranks[at + 1], kind="stable")]
     at = at[np.argsort(first[at], kind="stable")]
-    bigrams = first[at].astype(np.int64) * count + ranks[at + 1], at
+    bigrams = first[at].astype(np.int64) * count + ranks[at + 1], at.astype(np.int64)
     last = ranks[-1:]
     at = np.flatnonzero(np.concatenate((inside, (last >= lo) & (last < hi))))
-    return bigrams, _char_docs(ranks[at], doc_of[at], lo, hi, len_docs(doc_of))
+    return trigrams, bigrams, _char_docs(ranks[at], doc_of[at], lo, hi, len_docs(doc_of))
 
 
 def len_docs(doc_of: np.ndarray) -> int:
@@ -354,8 +366,70 @@ def _char_docs(
     return found // count + lo, found % count
 
 
-def ngram_units(texts: Sequence[str], part_bytes: int = PART_RAW_BYTES) -> list[Unit]:
-    """Bigram keys -> global positions in the joined documents; characters -> documents.
+def _doc_hits(
+    keys: np.ndarray, positions: np.ndarray, doc_of: np.ndarray, starts: np.ndarray, layout: Layout
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(key, position) pairs sorted by key then position -> (key, document, hit) per
+    distinct pair, where hit = body count << 2 | in tags << 1 | in title."""
+    if len(keys) == 0:
+        return keys, keys, keys
+    docs = doc_of[positions].astype(np.int64)
+    at = positions - starts[docs]
+    new = np.append(True, (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1]))
+    firsts = np.flatnonzero(new)
+    body = np.add.reduceat((at >= layout.body_base).astype(np.int64), firsts)
+    tags = np.maximum.reduceat(((at >= layout.tag_base) & (at < layout.body_base)), firsts)
+    title = np.maximum.reduceat(at < layout.tag_base, firsts)
+    return keys[firsts], docs[firsts], (body << 2) | (tags.astype(np.int64) << 1) | title
+
+
+def _pair_units(
+    prefix: str,
+    keys: np.ndarray,
+    docs: np.ndarray,
+    values: np.ndarray,
+    key_chars: Callable[[int], str],
+    part_bytes: int,
+) -> list[Unit]:
+    """Per key, [document delta, value] for each of its documents (keys sorted, then
+    documents); a key longer than `part_bytes` is cut between pairs, a later part's
+    first delta counting from `base`, the document before it."""
+    if len(keys) == 0:
+        return []
+    new_key = np.append(True, keys[1:] != keys[:-1])
+    deltas = np.diff(docs, prepend=0)
+    deltas[new_key] = docs[new_key]
+    pairs = np.empty(2 * len(keys), dtype=np.int64)
+    pairs[0::2], pairs[1::2] = deltas, values
+    lengths = varint_lengths(pairs)
+    sizes = lengths[0::2] + lengths[1::2]
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    key_first = np.flatnonzero(new_key)
+    key_of = np.cumsum(new_key) - 1
+    part = (starts - starts[key_first][key_of]) // part_bytes
+    cut = new_key.copy()
+    cut[1:] |= part[1:] != part[:-1]
+    firsts = np.flatnonzero(cut)
+    lasts = np.append(firsts[1:], len(keys)) - 1
+    blob = encode_varints(pairs, lengths)
+    return [
+        Unit(
+            key=prefix + key_chars(int(keys[first])),
+            part=int(part[first]),
+            data=blob[int(starts[first]) : int(ends[last])],
+            count=2 * (last - first + 1),
+            base=0 if new_key[first] else int(docs[first - 1]),
+        )
+        for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True)
+    ]
+
+
+def ngram_units(
+    texts: Sequence[str], layout: Layout, part_bytes: int = PART_RAW_BYTES
+) -> list[Unit]:
+    """Trigram keys -> global positions in the joined documents; bigram keys ->
+    documents with their hits by field; characters -> documents.
 
     Positions count from the start of the first document; documents are laid
     end to end (each ends with a separator), so the meta table's lengths map a
@@ -366,41 +440,37 @@ def ngram_units(texts: Sequence[str], part_bytes: int = PART_RAW_BYTES) -> list[
     count = len(present)
     doc_type = np.uint16 if len(texts) <= 1 << 16 else np.uint32
     doc_of = np.repeat(np.arange(len(texts), dtype=doc_type), lengths)
-    bigrams: list[Unit] = []
-    unigrams: list[Unit] = []
+    starts = np.concatenate(([0], np.cumsum(lengths)))
+
+    def chars(*ks: int) -> str:
+        return "".join(chr(present[k]) for k in ks)
+
+    units: list[Unit] = []
     for lo, hi in _buckets(ranks, BUCKET_POSITIONS):
-        pairs, chars = _bucket_pairs(ranks, doc_of, count, lo, hi)
-        bigrams += _units(
-            "b", *pairs, lambda k: chr(present[k // count]) + chr(present[k % count]), part_bytes
+        trigrams, bigrams, unigrams = _bucket_pairs(ranks, doc_of, count, lo, hi)
+        units += _units(
+            "t",
+            *trigrams,
+            lambda k: chars(k // (count * count), k // count % count, k % count),
+            part_bytes,
         )
-        unigrams += _units("c", *chars, lambda k: chr(present[k]), part_bytes)
-    return bigrams + unigrams
+        hits = _doc_hits(*bigrams, doc_of, starts, layout)
+        units += _pair_units("b", *hits, lambda k: chars(k // count, k % count), part_bytes)
+        units += _units("c", *unigrams, chars, part_bytes)
+    return units
 
 
-def word_units(doc_words: Sequence[Counter[str]]) -> list[Unit]:
+def word_units(doc_words: Sequence[Counter[str]], part_bytes: int = PART_RAW_BYTES) -> list[Unit]:
     """Word postings: per key, [doc delta, weight] for every document using it."""
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for n, weights in enumerate(doc_words):
         for word, weight in weights.items():
             postings[word].append((n, min(weight, MAX_WORD_WEIGHT)))
     words = sorted(postings)
-    values: list[int] = []
-    for word in words:
-        prev = 0
-        for n, weight in postings[word]:
-            values += [n - prev, weight]
-            prev = n
-    array = np.array(values, dtype=np.int64)
-    lengths = varint_lengths(array)
-    blob = encode_varints(array, lengths)
-    ends = np.cumsum(lengths)
-    units, value_at, byte_at = [], 0, 0
-    for word in words:
-        value_at += 2 * len(postings[word])
-        end = int(ends[value_at - 1])
-        units.append(Unit("w" + word, 0, blob[byte_at:end], 2 * len(postings[word]), 0))
-        byte_at = end
-    return units
+    keys = np.repeat(np.arange(len(words)), [len(postings[w]) for w in words])
+    docs = np.array([n for w in words for n, _ in postings[w]], dtype=np.int64)
+    weights = np.array([v for w in words for _, v in postings[w]], dtype=np.int64)
+    return _pair_units("w", keys, docs, weights, words.__getitem__, part_bytes)
 
 
 def words_of(
@@ -435,43 +505,86 @@ def _framed(header: object, body: bytes) -> bytes:
 
 
 def _entry_bytes(unit: Unit) -> int:
-    """Raw bytes a unit adds to a shard: its data and its header entry."""
+    """Raw bytes a unit adds to a bucket: its data and its header entry."""
     return len(unit.data) + len(unit.key.encode()) + 16
 
 
-def pack_shards(
-    units: list[Unit], shard_bytes: int = SHARD_RAW_BYTES
-) -> tuple[list[OutputFile], list[list[object]]]:
-    """Units in JS key order -> gzip shard files s/<n>.bin and the shard map.
+def anchor(key: str) -> str:
+    """The characters that place a key: the first three after its prefix (all of a
+    shorter key), so a word lands with the n-gram its query fetches anyway."""
+    return key[1 : 1 + ANCHOR_CHARS]
 
-    A shard's header lists [key, byte length, value count] per unit, plus the
+
+FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
+
+
+def bucket_of(key: str, buckets: int) -> int:
+    """FNV-1a (32-bit) of the anchor's UTF-16 code units, modulo the bucket count."""
+    h = FNV_OFFSET
+    for unit in memoryview(anchor(key).encode("utf-16-le")).cast("H"):
+        h = ((h ^ unit) * FNV_PRIME) & 0xFFFFFFFF
+    return h % buckets
+
+
+def buckets_of(keys: Sequence[str], buckets: int) -> np.ndarray:
+    """bucket_of for many keys at once: the hash steps run over all keys together."""
+    width = 2 * ANCHOR_CHARS  # UTF-16 code units: two per character at most
+    anchors = [anchor(k).encode("utf-16-le").ljust(2 * width, b"\0") for k in keys]
+    units = np.frombuffer(b"".join(anchors), dtype="<u2").reshape(len(keys), width)
+    sizes = np.array([len(anchor(k).encode("utf-16-le")) // 2 for k in keys], dtype=np.int64)
+    h = np.full(len(keys), FNV_OFFSET, dtype=np.uint32)
+    for j in range(width):
+        step = (h ^ units[:, j].astype(np.uint32)) * np.uint32(FNV_PRIME)
+        h = np.where(sizes > j, step, h)
+    return (h % np.uint32(buckets)).astype(np.int64)
+
+
+def bucket_names(bucket: int, parts: int) -> list[str]:
+    """The files of one bucket: s/<n>.bin, then s/<n>-<part>.bin for a large one."""
+    return [f"s/{bucket}.bin" if p == 0 else f"s/{bucket}-{p}.bin" for p in range(parts)]
+
+
+def pack_buckets(
+    units: list[Unit], bucket_bytes: int = BUCKET_RAW_BYTES, part_bytes: int = PART_RAW_BYTES
+) -> tuple[list[OutputFile], int, dict[str, int]]:
+    """Units -> gzip bucket files, the bucket count and {bucket: files} of those in
+    more than one file.
+
+    A file's header lists [key, byte length, value count] per unit, plus the
     base value for a later part of a split key; offsets follow from the lengths.
-    The map holds [first key, gzip bytes] per shard. A split key starts a new
-    shard, so the shards holding key K are those whose first key is K or,
-    when there are none, the last shard whose first key is below K.
+    Every bucket has a file, empty or not, so no lookup ever meets a 404.
     """
-    units = sorted(units, key=lambda u: (js_order(u.key), u.part))
-    split = {u.key for u in units if u.part}
-    batches, batch, size = [], [], 0
-    for unit in units:
-        starts_split = unit.key in split and unit.part == 0
-        if batch and (size + _entry_bytes(unit) > shard_bytes or starts_split):
-            batches.append(batch)
-            batch, size = [], 0
-        batch.append(unit)
-        size += _entry_bytes(unit)
-    batches += [batch] if batch else []
-    raw = [
-        _framed(
-            [[u.key, len(u.data), u.count, *([u.base] if u.base else [])] for u in b],
-            b"".join(u.data for u in b),
-        )
-        for b in batches
+    count = max(1, -(-sum(_entry_bytes(u) for u in units) // bucket_bytes))
+    groups: list[list[Unit]] = [[] for _ in range(count)]
+    placed = buckets_of([u.key for u in units], count).tolist()
+    for unit, bucket in zip(units, placed, strict=True):
+        groups[bucket].append(unit)
+    names, raws, parts = [], [], {}
+    for n, group in enumerate(groups):
+        group.sort(key=lambda u: (u.key, u.part))
+        batches, batch, size = [], [], 0
+        for unit in group:
+            if batch and size + _entry_bytes(unit) > part_bytes:
+                batches.append(batch)
+                batch, size = [], 0
+            batch.append(unit)
+            size += _entry_bytes(unit)
+        batches.append(batch)
+        if len(batches) > 1:
+            parts[str(n)] = len(batches)
+        names += bucket_names(n, len(batches))
+        raws += [
+            _framed(
+                [[u.key, len(u.data), u.count, *([u.base] if u.base else [])] for u in b],
+                b"".join(u.data for u in b),
+            )
+            for b in batches
+        ]
+    files = [
+        OutputFile(SEARCH_DIR + name, data)
+        for name, data in zip(names, gzip_all(raws), strict=True)
     ]
-    datas = gzip_all(raw)
-    files = [OutputFile(f"{SEARCH_DIR}s/{n}.bin", data) for n, data in enumerate(datas)]
-    shard_map = [[b[0].key, len(d)] for b, d in zip(batches, datas, strict=True)]
-    return files, shard_map
+    return files, count, parts
 
 
 def gzip_all(blobs: Sequence[bytes]) -> list[bytes]:
@@ -523,22 +636,21 @@ def fragment(doc: SearchDoc) -> bytes:
 def build_index(
     docs: Sequence[SearchDoc],
     tokenize: Callable[[str], Iterable[str]],
-    shard_bytes: int = SHARD_RAW_BYTES,
+    bucket_bytes: int = BUCKET_RAW_BYTES,
     part_bytes: int = PART_RAW_BYTES,
 ) -> tuple[OutputFile, ...]:
     """All search files for the documents (newest first), paths relative to site/.
 
-    `shard_bytes` and `part_bytes` bound the raw size of a shard and of one part
-    of a split key (the defaults keep every file far below 100 KB gzip).
+    `bucket_bytes` is the mean raw size of a bucket and `part_bytes` bounds the
+    raw size of one file (the defaults keep every file far below 100 KB gzip).
     """
     docs = sorted(docs, key=lambda d: (_date_key(d.date), d.id))
     fields = all_doc_fields(docs)
     layout = layout_for(fields)
     texts = [positioned_text(f, layout) for f in fields]
     words = [words_of(f, tokenize) for f in fields]
-    shard_files, shard_map = pack_shards(
-        ngram_units(texts, part_bytes) + word_units(words), shard_bytes
-    )
+    units = ngram_units(texts, layout, part_bytes) + word_units(words, part_bytes)
+    bucket_files, buckets, parts = pack_buckets(units, bucket_bytes, part_bytes)
     slots = [len(t) // ALIGN for t in texts]
     values = facet_values(docs)
     fragments = [
@@ -546,22 +658,23 @@ def build_index(
         for n, data in enumerate(gzip_all([fragment(doc) for doc in docs]))
     ]
     digest = hashlib.sha1()
-    for f in (*shard_files, *fragments):
+    for f in (*bucket_files, *fragments):
         digest.update(f.data)
     header = {
         "format": FORMAT_VERSION,
-        "build": digest.hexdigest()[:12],  # ?v= on shard and fragment URLs: no stale caches
+        "build": digest.hexdigest()[:12],  # ?v= on bucket and fragment URLs: no stale caches
         "count": len(docs),
         "align": ALIGN,
         "tag_base": layout.tag_base,
         "body_base": layout.body_base,
         "avg_length": sum(body_length(n, layout) for n in slots) / max(1, len(slots)),
         "facets": values,
-        "shards": shard_map,
+        "buckets": buckets,
+        "parts": parts,
     }
     table = doc_table(docs, values, slots)
     meta = OutputFile(SEARCH_DIR + "meta.bin", _gzip(_framed(header, table)))
-    return (meta, *shard_files, *fragments)
+    return (meta, *bucket_files, *fragments)
 
 
 def body_length(slots: int, layout: Layout) -> int:

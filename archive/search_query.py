@@ -18,7 +18,14 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from archive.search_index import FACETS, SEARCH_DIR, js_order, normalise
+from archive.search_index import (
+    ANCHOR_CHARS,
+    FACETS,
+    SEARCH_DIR,
+    bucket_names,
+    bucket_of,
+    normalise,
+)
 
 K1 = 1.2
 B = 0.75
@@ -124,42 +131,32 @@ class SearchIndex:
         self.docs = parse_docs(body, self.count)
         align = self.header["align"]
         self.starts = list(itertools.accumulate((d.slots * align for d in self.docs), initial=0))
-        self._shards: dict[str, tuple[dict[str, list[list[int]]], bytes]] = {}
+        self._files: dict[str, tuple[dict[str, list[list[int]]], bytes]] = {}
 
     def fetch(self, name: str) -> bytes:
         """One file below search/, remembered for byte counts."""
         self.fetched.append(name)
         return self._read(SEARCH_DIR + name)
 
-    def shards_for(self, key: str) -> list[tuple[int, int]]:
-        """(shard number, gzip bytes) of the shards that can hold `key`.
-
-        Those whose first key is `key` (a split key starts its own shards), or
-        else the last shard whose first key is below it.
-        """
-        k, shards = js_order(key), self.header["shards"]
-        starting = [(n, size) for n, (first, size) in enumerate(shards) if js_order(first) == k]
-        below = [(n, size) for n, (first, size) in enumerate(shards) if js_order(first) < k]
-        return starting or below[-1:]
-
-    def cost(self, key: str) -> int:
-        """Compressed bytes to fetch for a key; 0 means the key is in no shard."""
-        return sum(size for _, size in self.shards_for(key))
+    def files_for(self, key: str) -> list[str]:
+        """The files of the bucket that holds `key`, if the index has it."""
+        bucket = bucket_of(key, self.header["buckets"])
+        return bucket_names(bucket, self.header["parts"].get(str(bucket), 1))
 
     def _shard(self, name: str) -> tuple[dict[str, list[list[int]]], bytes]:
-        if name not in self._shards:
+        if name not in self._files:
             header, body = unframe(self.fetch(name))
             entries: dict[str, list[list[int]]] = {}
             offset = 0
             for key, length, count, *base in header:  # type: ignore[misc]
                 entries.setdefault(key, []).append([offset, length, count, base[0] if base else 0])
                 offset += length
-            self._shards[name] = (entries, body)
-        return self._shards[name]
+            self._files[name] = (entries, body)
+        return self._files[name]
 
     def _parts(self, key: str) -> Iterator[tuple[bytes, int, int, int, int]]:
-        for number, _ in self.shards_for(key):
-            entries, body = self._shard(f"s/{number}.bin")
+        for name in self.files_for(key):
+            entries, body = self._shard(name)
             for offset, length, count, base in entries.get(key, ()):
                 yield body, offset, offset + length, count, base
 
@@ -183,26 +180,16 @@ class SearchIndex:
                 out[doc] = next(values)
         return out
 
-    def cover(self, term: str) -> list[int] | None:
-        """Offsets of the cheapest bigrams covering every character; None if one is absent."""
-        costs = [self.cost("b" + term[i : i + 2]) for i in range(len(term) - 1)]
-        if 0 in costs:
-            return None
-        best: list[tuple[int, list[int]]] = []
-        for i, cost in enumerate(costs):
-            before = [best[j] for j in (i - 2, i - 1) if j >= 0]
-            prev = min(before, key=lambda b: b[0]) if before else (0, [])
-            best.append((prev[0] + cost, [*prev[1], i]))
-        return best[-1][1]
-
     def match(self, term: str) -> dict[int, Hit]:
         """Every document containing the term, with its hits by field."""
         if len(term) == 1:
             return {doc: Hit(body=1) for doc in self.values("c" + term)}
-        offsets = self.cover(term)
-        if offsets is None:
-            return {}
-        lists = [(off, self.values("b" + term[off : off + 2])) for off in offsets]
+        if len(term) == 2:
+            return {
+                doc: Hit(title=hit & 1, tags=hit >> 1 & 1, body=hit >> 2)
+                for doc, hit in self.counts("b" + term).items()
+            }
+        lists = [(off, self.values("t" + term[off : off + 3])) for off in cover(len(term))]
         lists.sort(key=lambda item: len(item[1]))
         starts = [p - lists[0][0] for p in lists[0][1]]
         for off, positions in lists[1:]:
@@ -271,7 +258,7 @@ class SearchIndex:
         scores = {doc: 0.0 for doc in range(self.count) if self.passes(doc, filters)}
         for term in terms:
             hits = self.match(term)
-            words = self.counts("w" + term) if len(term) > 1 and self.cost("w" + term) else {}
+            words = self.counts("w" + term) if len(term) > 1 else {}
             scores = {
                 doc: total + self.score(doc, hits[doc], len(hits), words.get(doc, 0), len(words))
                 for doc, total in scores.items()
@@ -279,6 +266,13 @@ class SearchIndex:
             }
         ranked = tuple(sorted(scores, key=lambda doc: (-scores[doc], doc)))
         return Outcome("results" if ranked else "none", ranked, self.facet_counts(ranked))
+
+
+def cover(length: int) -> list[int]:
+    """Offsets of the trigrams that cover a phrase of `length` >= 3 characters: 0, 3,
+    6, ... and the last; the first is where the phrase's word sits in its bucket."""
+    offsets = list(range(0, length - ANCHOR_CHARS + 1, ANCHOR_CHARS))
+    return offsets if offsets[-1] == length - ANCHOR_CHARS else [*offsets, length - ANCHOR_CHARS]
 
 
 def files_reader(files: Mapping[str, bytes]) -> Callable[[str], bytes]:

@@ -86,17 +86,16 @@
     }
     return metaPromise;
   }
-  // Shards that can hold `key`: those whose first key it is (a split key starts
-  // its own shards), or else the last shard whose first key is below it.
-  function shardsFor(h, key) {
-    var starting = [], below = -1;
-    h.shards.forEach(function (s, n) {
-      if (s[0] === key) { starting.push(n); } else if (s[0] < key) { below = n; }
-    });
-    return starting.length ? starting : below >= 0 ? [below] : [];
-  }
-  function cost(h, key) {
-    return shardsFor(h, key).reduce(function (sum, n) { return sum + h.shards[n][1]; }, 0);
+  // The files of the bucket that holds `key`: FNV-1a of the UTF-16 code units of
+  // its anchor (the first three characters after the prefix), as search_index.bucket_of.
+  function filesFor(h, key) {
+    var anchor = Array.from(key).slice(1, 4).join(""), hash = 0x811c9dc5;
+    for (var i = 0; i < anchor.length; i++) { hash = Math.imul(hash ^ anchor.charCodeAt(i), 0x01000193) >>> 0; }
+    var bucket = hash % h.buckets, names = [];
+    for (var p = 0; p < (h.parts[bucket] || 1); p++) {
+      names.push("s/" + bucket + (p ? "-" + p : "") + ".bin?v=" + h.build);
+    }
+    return names;
   }
   function parsedShard(name) {
     return load(name).then(function (bytes) {
@@ -108,9 +107,9 @@
       return { entries: entries, body: framed.body };
     });
   }
-  // Every part of a key, in order: [{body, start, end, ndocs, base}].
+  // Every part of a key, in order: [{body, start, end, base}].
   function parts(h, key) {
-    return Promise.all(shardsFor(h, key).map(function (n) { return parsedShard("s/" + n + ".bin?v=" + h.build); }))
+    return Promise.all(filesFor(h, key).map(parsedShard))
       .then(function (shards) {
         var out = [];
         shards.forEach(function (shard) {
@@ -142,18 +141,12 @@
       return out;
     });
   }
-  // Offsets of the cheapest bigrams covering every character, or null if one is absent.
-  function cover(h, chars) {
-    var costs = [], best = [];
-    for (var i = 0; i + 1 < chars.length; i++) { costs.push(cost(h, "b" + chars[i] + chars[i + 1])); }
-    if (costs.indexOf(0) >= 0) { return null; }
-    costs.forEach(function (c, i) {
-      var prev = { cost: 0, offsets: [] };
-      var before = [i - 2, i - 1].filter(function (j) { return j >= 0; }).map(function (j) { return best[j]; });
-      before.forEach(function (b, k) { if (k === 0 || b.cost < prev.cost) { prev = b; } });
-      best.push({ cost: prev.cost + c, offsets: prev.offsets.concat([i]) });
-    });
-    return best[best.length - 1].offsets;
+  // Offsets of the trigrams covering a phrase of 3+ characters: 0, 3, 6, ... and the last.
+  function cover(length) {
+    var offsets = [];
+    for (var i = 0; i + 3 <= length; i += 3) { offsets.push(i); }
+    if (offsets[offsets.length - 1] !== length - 3) { offsets.push(length - 3); }
+    return offsets;
   }
   function match(h, term) {
     var chars = Array.from(term);
@@ -164,10 +157,16 @@
         return hits;
       });
     }
-    var offsets = cover(h, chars);
-    if (!offsets) { return Promise.resolve(new Map()); }
-    return Promise.all(offsets.map(function (off) {
-      return values(h, "b" + chars[off] + chars[off + 1]).then(function (p) { return { off: off, positions: p }; });
+    if (chars.length === 2) {
+      // per document: body count << 2 | in tags << 1 | in title
+      return counts(h, "b" + term).then(function (found) {
+        var hits = new Map();
+        found.forEach(function (v, d) { hits.set(d, { title: v & 1, tags: (v >> 1) & 1, body: Math.floor(v / 4) }); });
+        return hits;
+      });
+    }
+    return Promise.all(cover(chars.length).map(function (off) {
+      return values(h, "t" + chars.slice(off, off + 3).join("")).then(function (p) { return { off: off, positions: p }; });
     })).then(function (lists) {
       lists.sort(function (a, b) { return a.positions.length - b.positions.length; });
       var starts = lists[0].positions.map(function (p) { return p - lists[0].off; });
@@ -231,7 +230,8 @@
     if (terms.some(tooShort)) { return Promise.resolve({ state: "short", docs: [], terms: terms }); }
     return meta().then(function (h) {
       return Promise.all(terms.map(function (term) {
-        var words = Array.from(term).length > 1 && cost(h, "w" + term) ? counts(h, "w" + term) : Promise.resolve(new Map());
+        // a word shares its bucket with the n-gram the term fetches anyway
+        var words = Array.from(term).length > 1 ? counts(h, "w" + term) : Promise.resolve(new Map());
         return Promise.all([match(h, term), words]);
       })).then(function (perTerm) {
         var scores = new Map();

@@ -13,6 +13,8 @@ from search_seeds import seed_docs
 from archive.model import SearchDoc
 from archive.search_index import (
     Layout,
+    bucket_names,
+    bucket_of,
     build_index,
     encode_varints,
     layout_for,
@@ -105,20 +107,40 @@ def test_two_builds_are_byte_identical(files, tokenize):
     assert [(f.path, f.data) for f in again] == [(f.path, f.data) for f in files]
 
 
-def test_meta_describes_documents_facets_and_shards(files):
+def test_meta_describes_documents_facets_and_buckets(files):
     header, body = unframe(files[0].data)
     docs = seed_docs()
     assert header["count"] == len(docs)
     assert header["facets"]["year"] == sorted({d.year for d in docs}, reverse=True)
     assert "二七区" in header["facets"]["district"]
-    shard_paths = {f.path for f in files if f.path.startswith("search/s/")}
-    assert {f"search/s/{n}.bin" for n in range(len(header["shards"]))} == shard_paths
-    sizes = {f.path: len(f.data) for f in files}
-    shard_sizes = [sizes[f"search/s/{n}.bin"] for n in range(len(header["shards"]))]
-    assert [s[1] for s in header["shards"]] == shard_sizes
-    firsts = [s[0].encode("utf-16-be") for s in header["shards"]]
-    assert firsts == sorted(firsts)
+    parts = header["parts"]
+    expected = {
+        f"search/{name}"
+        for n in range(header["buckets"])
+        for name in bucket_names(n, parts.get(str(n), 1))
+    }
+    assert {f.path for f in files if f.path.startswith("search/s/")} == expected
     assert body
+
+
+def test_every_key_sits_in_the_bucket_its_anchor_names(tokenize):
+    # Small buckets and parts, so that many buckets and split keys exist.
+    files = build_index(seed_docs(), tokenize, bucket_bytes=500, part_bytes=200)
+    header, _ = unframe(files[0].data)
+    assert header["parts"], "some bucket spans several files"
+    prefixes = set()
+    for f in files:
+        if f.path.startswith("search/s/"):
+            bucket = int(f.path.removeprefix("search/s/").removesuffix(".bin").split("-")[0])
+            entries, _ = unframe(f.data)
+            for key, *_ in entries:
+                assert bucket_of(key, header["buckets"]) == bucket, key
+                prefixes.add(key[0])
+    assert prefixes == {"t", "b", "c", "w"}
+    # a word shares its anchor with the n-gram its query reads anyway
+    assert bucket_of("w二七区", 97) == bucket_of("t二七区", 97)
+    assert bucket_of("w营商环境", 97) == bucket_of("t营商环", 97)
+    assert bucket_of("w营商", 97) == bucket_of("b营商", 97)
 
 
 def test_fragment_holds_what_a_result_shows(files):
