@@ -34,7 +34,7 @@ from typing import Any, Protocol
 import jinja2
 from jinja2 import meta
 
-from archive import urls
+from archive import urls, workers
 from archive.config import SiteConfig
 from archive.errors import ArchiveError
 from archive.model import OutputFile
@@ -297,7 +297,12 @@ class RenderMemo:
     reused: int = 0
 
     def render(
-        self, pages: Sequence[PageLike], env: jinja2.Environment, shared: object, render: RenderMany
+        self,
+        pages: Sequence[PageLike],
+        env: jinja2.Environment,
+        shared: object,
+        render: RenderMany,
+        jobs: int = 1,
     ) -> tuple[OutputFile, ...]:
         """Output of every page, calling render() only for pages whose fingerprint changed.
 
@@ -311,7 +316,8 @@ class RenderMemo:
             # within one clock tick; the sources just read are the truth.
             env.cache.clear()
         self.templates = marks.templates
-        fresh_marks = [marks.page(p.template, (p.context, p.markdown)) for p in pages]
+        # Pickling every page's context is most of a rebuild's work: both cores do it.
+        fresh_marks = workers.map_ranges(_marks_range, (marks, pages), len(pages), jobs, 500)
         stale = [
             i
             for i, (page, mark) in enumerate(zip(pages, fresh_marks, strict=True))
@@ -366,6 +372,14 @@ class Fingerprints:
         return _digest(template, self.templates[template], self.shared, pickled)
 
 
+def _marks_range(
+    shared: tuple[Fingerprints, Sequence[PageLike]], start: int, stop: int
+) -> list[str]:
+    """Worker task: the fingerprints of pages[start:stop]."""
+    marks, pages = shared
+    return [marks.page(p.template, (p.context, p.markdown)) for p in pages[start:stop]]
+
+
 def render_pages(
     pages: Sequence[PageLike],
     config: SiteConfig,
@@ -384,5 +398,5 @@ def render_pages(
     # the base path the Markdown converter gives to site links.
     shared = (Contexts.common(config), config.base_path, str(config.templates_dir))
     return memo.render(
-        pages, env, shared, lambda todo: render.render_pages(todo, config, jobs, progress)
+        pages, env, shared, lambda todo: render.render_pages(todo, config, jobs, progress), jobs
     )
