@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     """`build.py build` (and plain `build.py`): build the site and print a summary line."""
     started = time.perf_counter()
     # A one-shot build makes millions of long-lived objects and few cycles: collecting
-    # rarely halves the time Python spends re-scanning the site model (serve keeps defaults).
+    # rarely halves the time Python spends re-scanning the site model; serve does the same.
     gc.set_threshold(*GC_THRESHOLDS)
     config = config_from_args(args)
     quiet = bool(args.quiet) or os.environ.get("CI") == "true"

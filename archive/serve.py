@@ -517,11 +517,14 @@ def _say(quiet: bool) -> Callable[[Outcome, tuple[str, ...]], None]:
 
 def run(args: argparse.Namespace) -> int:
     """build.py serve: build, serve with live reload until Ctrl+C."""
-    from archive.pipeline import config_from_args
+    from archive.pipeline import GC_THRESHOLDS, config_from_args
 
     config = config_from_args(args)
     base_url = preview_base_url(config.base_url, args.host, args.port)
     sockets = bind(args.host, args.port)
+    # As in a one-shot build, collect rarely while a build makes millions of objects:
+    # release_memory collects once after every build, so nothing piles up.
+    gc.set_threshold(*GC_THRESHOLDS)
     preview = Preview(site_build(args, base_url), Debouncer(QUIET_SECONDS))
     report = _say(args.quiet)
     print("正在构建……", flush=True)
