@@ -26,7 +26,8 @@ first three characters, or all of a shorter key), so the browser finds a key
 without any directory, and a word sits in the bucket of the n-gram that the
 same query fetches anyway. `search/meta.bin` holds the bucket count, the facet
 names and a few varints per document; `search/f/<n>.bin` holds what a result
-shows. jieba runs on titles only: at ~0.25 M characters/s it would take a
+shows, with the first HEAD_CHARS of its text (the rest in `f/<n>t.bin`).
+jieba runs on titles only: at ~0.25 M characters/s it would take a
 minute over 10,000 bodies, which the n-grams cover exactly anyway.
 The byte formats are read back by archive.search_query (Python) and
 templates/static/search.js (browser); all three must change together.
@@ -59,6 +60,9 @@ SEARCH_DIR = "search/"
 BUCKET_RAW_BYTES = 6_000
 PART_RAW_BYTES = 96_000
 ANCHOR_CHARS = 3
+# Characters of a text in its result record; the rest is in a tail file (a
+# snippet is 110 characters from 30 before the first match).
+HEAD_CHARS = 500
 MAX_WORD_WEIGHT = 15
 TAG_WORD_WEIGHT = 8
 GZIP_LEVEL = 6
@@ -620,7 +624,8 @@ def doc_table(docs: Sequence[SearchDoc], values: dict[str, list[str]], slots: li
 
 
 def fragment(doc: SearchDoc) -> bytes:
-    """What a result shows: URL, title, date, tags and the text for the snippet (JSON)."""
+    """What a result shows: URL, title, date, tags and the head of the text (JSON);
+    `more` says a tail file holds the rest."""
     record = {
         "url": doc.url,
         "title": doc.title,
@@ -628,9 +633,22 @@ def fragment(doc: SearchDoc) -> bytes:
         "kind": doc.kind,
         "districts": list(doc.districts),
         "programmes": list(doc.programmes),
-        "text": doc.text,
+        "text": doc.text[:HEAD_CHARS],
+        "more": len(doc.text) > HEAD_CHARS,
     }
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def fragment_files(docs: Sequence[SearchDoc]) -> list[OutputFile]:
+    """f/<n>.bin for every document, and f/<n>t.bin (the text after the head, UTF-8)
+    for those longer than it: most snippets lie in the head, so the page fetches
+    a tail only for a result whose first match lies beyond it."""
+    tails = [n for n, doc in enumerate(docs) if len(doc.text) > HEAD_CHARS]
+    datas = gzip_all(
+        [fragment(doc) for doc in docs] + [docs[n].text[HEAD_CHARS:].encode() for n in tails]
+    )
+    names = [f"f/{n}.bin" for n in range(len(docs))] + [f"f/{n}t.bin" for n in tails]
+    return [OutputFile(SEARCH_DIR + name, data) for name, data in zip(names, datas, strict=True)]
 
 
 def build_index(
@@ -653,10 +671,7 @@ def build_index(
     bucket_files, buckets, parts = pack_buckets(units, bucket_bytes, part_bytes)
     slots = [len(t) // ALIGN for t in texts]
     values = facet_values(docs)
-    fragments = [
-        OutputFile(f"{SEARCH_DIR}f/{n}.bin", data)
-        for n, data in enumerate(gzip_all([fragment(doc) for doc in docs]))
-    ]
+    fragments = fragment_files(docs)
     digest = hashlib.sha1()
     for f in (*bucket_files, *fragments):
         digest.update(f.data)

@@ -7,7 +7,7 @@ Usage:
 For each corpus (`shipped`: content/articles/, or the seed pages crudely split
 when that folder is empty; `gen`: ../shared/bench/gen_corpus.py -n N) it
   * builds this project's index (archive.search_index.build_index, timed in
-    process) and a page with templates/static/search.js;
+    process) and a page with templates/static/search.js inline, as the site's;
   * writes one HTML page per article with the same text (title, tags, byline,
     body) and indexes it with Pagefind 1.5.2 (PyPI `pagefind[extended]`, in a
     venv under WORK) and 1.6.0 (npm, under WORK) through
@@ -76,7 +76,7 @@ SEARCH_PAGE = """<!DOCTYPE html>
 <button type="submit">搜索</button></form>
 <p id="search-status" role="status"></p><p id="search-filters"></p><p id="search-hint"></p>
 <aside id="facets"></aside><ol id="results"></ol><button id="search-more" hidden>更多</button>
-</main><script src="/static/search.js" defer></script></body></html>
+</main><script>SCRIPT</script></body></html>
 """
 BLANK_PAGE = (
     '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body></body></html>'
@@ -142,7 +142,7 @@ PF_ALL_URLS_JS = """async () => {
 }"""
 OURS_SEARCH_JS = """async ([q, shown]) => {
   const r = await window.ArchiveSearch.query(q);
-  await Promise.all(r.docs.slice(0, shown).map(window.ArchiveSearch.fragment));
+  await Promise.all(r.docs.slice(0, shown).map(d => window.ArchiveSearch.result(d, r.terms)));
   return r.docs;
 }"""
 # Installed before the page's own scripts: notes when the first result (or a final
@@ -217,9 +217,10 @@ def build_ours(docs: list[SearchDoc], site: Path) -> dict:
         path = site / f.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(f.data)
-    (site / "static").mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "templates" / "static" / "search.js", site / "static" / "search.js")
-    (site / "search" / "index.html").write_text(SEARCH_PAGE, encoding="utf-8")
+    # inline, as templates/search.html has it
+    script = (ROOT / "templates" / "static" / "search.js").read_text(encoding="utf-8")
+    page = SEARCH_PAGE.replace("SCRIPT", script)
+    (site / "search" / "index.html").write_text(page, encoding="utf-8")
     largest = max(files, key=lambda f: len(f.data))
     return {
         "build_s": seconds,

@@ -33,9 +33,96 @@
 
   // --- files -----------------------------------------------------------------
   var files = {};
+  // Inflate (RFC 1951) of one gzip member, synchronously: the index files are a
+  // few KB, where DecompressionStream's asynchronous steps cost more than the work.
+  var LBASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+  var LEXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+  var DBASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+  var DEXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+  var ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+  // A canonical Huffman code from code lengths: codes per length, symbols in code order.
+  function huffman(lengths) {
+    var counts = new Uint16Array(16), offsets = new Uint16Array(16), symbols = new Uint16Array(lengths.length), i;
+    for (i = 0; i < lengths.length; i++) { counts[lengths[i]]++; }
+    counts[0] = 0;
+    for (i = 1; i < 16; i++) { offsets[i] = offsets[i - 1] + counts[i - 1]; }
+    for (i = 0; i < lengths.length; i++) { if (lengths[i]) { symbols[offsets[lengths[i]]++] = i; } }
+    return { counts: counts, symbols: symbols };
+  }
+  function fixedCodes() {
+    var lengths = new Uint8Array(288 + 30), i;
+    for (i = 0; i < 288; i++) { lengths[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8; }
+    lengths.fill(5, 288);
+    return [huffman(lengths.subarray(0, 288)), huffman(lengths.subarray(288))];
+  }
+  function inflate(src) {
+    var flags = src[3], pos = 10, acc = 0, bits = 0, o = 0;
+    if (flags & 4) { pos += 2 + (src[10] | (src[11] << 8)); }
+    if (flags & 8) { while (src[pos++]); }
+    if (flags & 16) { while (src[pos++]); }
+    if (flags & 2) { pos += 2; }
+    var n = src.length, out = new Uint8Array((src[n - 4] | (src[n - 3] << 8) | (src[n - 2] << 16) | (src[n - 1] << 24)) >>> 0);
+    function get(count) {
+      while (bits < count) { acc |= src[pos++] << bits; bits += 8; }
+      var value = acc & ((1 << count) - 1);
+      acc >>>= count; bits -= count;
+      return value;
+    }
+    function decode(code) {
+      var value = 0, first = 0, index = 0;
+      for (var len = 1; len < 16; len++) {
+        value |= get(1);
+        var count = code.counts[len];
+        if (value - first < count) { return code.symbols[index + value - first]; }
+        index += count; first = (first + count) << 1; value <<= 1;
+      }
+      throw new Error("inflate: bad code");
+    }
+    var last, type, codes, i, length, dist, symbol;
+    do {
+      last = get(1); type = get(2);
+      if (type === 0) {
+        acc = 0; bits = 0;
+        length = src[pos] | (src[pos + 1] << 8);
+        out.set(src.subarray(pos + 4, pos + 4 + length), o);
+        pos += 4 + length; o += length;
+        continue;
+      }
+      if (type === 1) {
+        codes = fixedCodes();
+      } else {
+        var lit = get(5) + 257, dists = get(5) + 1, clen = get(4) + 4, cl = new Uint8Array(19);
+        for (i = 0; i < clen; i++) { cl[ORDER[i]] = get(3); }
+        var clCode = huffman(cl), lengths = new Uint8Array(lit + dists);
+        for (i = 0; i < lit + dists;) {
+          symbol = decode(clCode);
+          if (symbol < 16) { lengths[i++] = symbol; continue; }
+          var repeat = symbol === 16 ? 3 + get(2) : symbol === 17 ? 3 + get(3) : 11 + get(7);
+          lengths.fill(symbol === 16 ? lengths[i - 1] : 0, i, i + repeat);
+          i += repeat;
+        }
+        codes = [huffman(lengths.subarray(0, lit)), huffman(lengths.subarray(lit))];
+      }
+      for (;;) {
+        symbol = decode(codes[0]);
+        if (symbol < 256) { out[o++] = symbol; continue; }
+        if (symbol === 256) { break; }
+        symbol -= 257;
+        length = LBASE[symbol] + get(LEXTRA[symbol]);
+        symbol = decode(codes[1]);
+        dist = DBASE[symbol] + get(DEXTRA[symbol]);
+        for (i = 0; i < length; i++, o++) { out[o] = out[o - dist]; }
+      }
+    } while (!last);
+    return out;
+  }
+  // Most index files are a few KB: inflated at once here; a large one goes through
+  // the browser's own (asynchronous, but faster per byte) DecompressionStream.
+  var INLINE_INFLATE_BYTES = 16384;
   function gunzip(bytes) {
-    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) { return Promise.resolve(bytes); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) { return bytes; }
+    if (bytes.length <= INLINE_INFLATE_BYTES) { return inflate(bytes); }
+    var stream = new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
   }
   function load(name) {
@@ -64,22 +151,34 @@
   }
 
   // --- the index -------------------------------------------------------------
-  var metaPromise = null;
+  var metaPromise = null, loaded = null;
   function meta() {
     if (!metaPromise) {
       metaPromise = load("meta.bin").then(function (bytes) {
         var framed = unframe(bytes), h = framed.header;
         // varint columns: years, kinds, lengths in slots, district lists, programme lists
-        var v = varints(framed.body, 0, framed.body.length), c = h.count, at = 3 * c, docs = [], n;
-        h.starts = [0];
-        for (n = 0; n < c; n++) {
-          docs.push({ year: [v[n]], kind: [v[c + n]], slots: v[2 * c + n] });
-          h.starts.push(h.starts[n] + v[2 * c + n] * h.align);
-        }
-        ["district", "programme"].forEach(function (facet) {
-          for (n = 0; n < c; n++) { docs[n][facet] = v.slice(at + 1, at + 1 + v[at]); at += 1 + v[at]; }
+        var v = varints(framed.body, 0, framed.body.length), c = h.count, at = 3 * c, n, k;
+        h.slots = v.slice(2 * c, 3 * c);
+        h.starts = new Float64Array(c + 1);
+        for (n = 0; n < c; n++) { h.starts[n + 1] = h.starts[n] + h.slots[n] * h.align; }
+        // per facet, document n has the value indices values[first[n]] .. values[first[n + 1] - 1]
+        h.first = {}; h.values = {};
+        ["year", "kind"].forEach(function (facet, column) {
+          var first = new Uint32Array(c + 1);
+          for (n = 0; n <= c; n++) { first[n] = n; }
+          h.first[facet] = first; h.values[facet] = v.slice(column * c, (column + 1) * c);
         });
-        h.docs = docs;
+        ["district", "programme"].forEach(function (facet) {
+          var first = new Uint32Array(c + 1), values = [];
+          for (n = 0; n < c; n++) {
+            first[n] = values.length;
+            for (k = 1; k <= v[at]; k++) { values.push(v[at + k]); }
+            at += 1 + v[at];
+          }
+          first[c] = values.length;
+          h.first[facet] = first; h.values[facet] = values;
+        });
+        loaded = h;
         return h;
       });
       metaPromise.catch(function () { metaPromise = null; });
@@ -198,24 +297,27 @@
   function idf(h, df) { return Math.log(1 + (h.count - df + 0.5) / (df + 0.5)); }
   function score(h, doc, hit, df, word, wordDf) {
     var i = idf(h, df);
-    var norm = 1 - B + B * Math.max(1, h.docs[doc].slots * h.align - h.body_base) / h.avg_length;
+    var norm = 1 - B + B * Math.max(1, h.slots[doc] * h.align - h.body_base) / h.avg_length;
     var s = i * hit.body * (K1 + 1) / (hit.body + K1 * norm);
     if (hit.title) { s += TITLE_BOOST * i; }
     if (hit.tags) { s += TAG_BOOST * i; }
     if (word) { s += WORD_BOOST * idf(h, wordDf) * word / (word + 2); }
     return s;
   }
-  function passes(h, doc, filters) {
-    return Object.keys(filters).every(function (facet) {
-      var index = h.facets[facet].indexOf(filters[facet]);
-      return index >= 0 && h.docs[doc][facet].indexOf(index) >= 0;
+  // wanted: [[facet, value index]] of the filters (-1 for a value the index lacks)
+  function passes(h, doc, wanted) {
+    return wanted.every(function (w) {
+      var first = h.first[w[0]], values = h.values[w[0]];
+      for (var i = first[doc]; i < first[doc + 1]; i++) { if (values[i] === w[1]) { return true; } }
+      return false;
     });
   }
   function facetCounts(h, docs) {
     var out = {};
     FACETS.forEach(function (facet) {
       var names = h.facets[facet], c = names.map(function () { return 0; });
-      docs.forEach(function (doc) { h.docs[doc][facet].forEach(function (i) { c[i]++; }); });
+      var first = h.first[facet], values = h.values[facet];
+      docs.forEach(function (doc) { for (var i = first[doc]; i < first[doc + 1]; i++) { c[values[i]]++; } });
       out[facet] = names.map(function (name, i) { return { name: name, count: c[i], i: i }; })
         .filter(function (x) { return x.count; })
         .sort(function (a, b) { return b.count - a.count || a.i - b.i; });
@@ -234,13 +336,19 @@
         var words = Array.from(term).length > 1 ? counts(h, "w" + term) : Promise.resolve(new Map());
         return Promise.all([match(h, term), words]);
       })).then(function (perTerm) {
+        var wanted = Object.keys(filters).map(function (f) { return [f, h.facets[f].indexOf(filters[f])]; });
         var scores = new Map();
-        for (var doc = 0; doc < h.count; doc++) { if (passes(h, doc, filters)) { scores.set(doc, 0); } }
-        perTerm.forEach(function (pair) {
+        if (!terms.length) {
+          for (var doc = 0; doc < h.count; doc++) { if (passes(h, doc, wanted)) { scores.set(doc, 0); } }
+        }
+        // the first term's hits are the candidates (checked against the filters), later
+        // terms narrow them; each score adds up in term order, as the reference's
+        perTerm.forEach(function (pair, t) {
           var hits = pair[0], words = pair[1], next = new Map();
-          scores.forEach(function (total, doc) {
-            if (hits.has(doc)) {
-              next.set(doc, total + score(h, doc, hits.get(doc), hits.size, words.get(doc) || 0, words.size));
+          (t ? scores : hits).forEach(function (_, doc) {
+            var hit = hits.get(doc);
+            if (hit && (t || passes(h, doc, wanted))) {
+              next.set(doc, (t ? scores.get(doc) : 0) + score(h, doc, hit, hits.size, words.get(doc) || 0, words.size));
             }
           });
           scores = next;
@@ -250,10 +358,26 @@
       });
     });
   }
+  // What a result shows; requested at once when the index is loaded (as it is when a
+  // result is shown), so ten of them go out before the page draws anything.
   function fragment(doc) {
-    return meta().then(function (h) { return load("f/" + doc + ".bin?v=" + h.build); }).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
+    function read(h) {
+      return load("f/" + doc + ".bin?v=" + h.build).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
+    }
+    return loaded ? read(loaded) : meta().then(read);
   }
-  window.ArchiveSearch = { query: query, fragment: fragment, normalise: normalise };
+  // A result's record with all the text its snippet needs: the head alone when the
+  // query has no terms or the first match ends well inside it, else the whole text.
+  function result(doc, terms) {
+    return fragment(doc).then(function (r) {
+      var ranges = r.more && terms.length ? termRanges(r.text, terms) : [];
+      if (!r.more || !terms.length || (ranges.length && ranges[0][1] + SNIPPET_LENGTH <= r.text.length)) { return r; }
+      return load("f/" + doc + "t.bin?v=" + loaded.build).then(function (bytes) {
+        return Object.assign({}, r, { text: r.text + new TextDecoder().decode(bytes), more: false });
+      });
+    });
+  }
+  window.ArchiveSearch = { query: query, fragment: fragment, result: result, normalise: normalise };
 
   // --- highlighting ----------------------------------------------------------
   // Ranges [start, end) of `text` (UTF-16 offsets) where any term occurs, normalised.
@@ -292,14 +416,14 @@
     });
     parent.appendChild(document.createTextNode(text.slice(at, end)));
   }
-  function snippet(parent, text, terms) {
+  function snippet(parent, text, terms, more) {
     var ranges = termRanges(text, terms);
     var start = ranges.length ? Math.max(0, ranges[0][0] - SNIPPET_BEFORE) : 0;
     var end = Math.min(text.length, start + SNIPPET_LENGTH);
     if (ranges.length && ranges[0][1] > end) { end = Math.min(text.length, ranges[0][1] + 10); }
     if (start > 0) { parent.appendChild(document.createTextNode("…")); }
     appendMarked(parent, text, terms, start, end);
-    if (end < text.length) { parent.appendChild(document.createTextNode("…")); }
+    if (end < text.length || more) { parent.appendChild(document.createTextNode("…")); }
   }
 
   // --- the page --------------------------------------------------------------
@@ -346,12 +470,14 @@
       if (mine !== generation) { return; }
       state.docs = out.docs; state.terms = out.terms; state.shown = 0;
       clear(list); clear(hint); more.hidden = true;
+      // the results' records are requested before the facets are drawn
+      var shown = out.state === "results" ? showMore(mine) : null;
       renderFacets(out.facets || null);
       if (out.state === "empty") { setStatus("输入关键词，搜索标题、正文、区县、举措和人名。"); return; }
       if (out.state === "short") { setStatus("关键词太短：请至少输入一个汉字或两个字母、数字。"); return; }
       if (out.state === "none") { setStatus(noneText()); renderSuggestions(); return; }
       setStatus("找到 " + out.docs.length + " 篇文章" + (state.q ? "包含“" + state.q.trim() + "”" : ""));
-      return showMore(mine);
+      return shown;
     }, function () {
       if (mine === generation) { setStatus("搜索索引加载失败，请稍后刷新页面重试。"); }
     });
@@ -382,7 +508,7 @@
     state.shown += batch.length;
     // fetched in parallel, shown in rank order as soon as each and those above it arrive
     var shown = Promise.resolve();
-    batch.map(fragment).forEach(function (pending) {
+    batch.map(function (doc) { return result(doc, state.terms); }).forEach(function (pending) {
       shown = shown.then(function () { return pending; }).then(function (r) {
         if (mine === generation) { list.appendChild(resultItem(r)); }
       });
@@ -403,7 +529,7 @@
     if (r.kind !== "article") { parts.push(KIND_LABELS[r.kind] || r.kind); }
     li.appendChild(el("p", parts.join(" · "), "result-meta"));
     var p = el("p", undefined, "result-snippet");
-    snippet(p, r.text, state.terms);
+    snippet(p, r.text, state.terms, r.more);
     li.appendChild(p);
     return li;
   }

@@ -15,7 +15,7 @@ import pytest
 from conftest import SUBPATH, build_ok, serve_directory
 from search_seeds import load_queries, seed_docs, truth, write_content
 
-from archive.search_index import normalise
+from archive.search_index import HEAD_CHARS, normalise
 from archive.search_query import SearchIndex
 
 pytestmark = pytest.mark.browser
@@ -95,6 +95,25 @@ def test_typed_phrase_lists_matches_with_the_whole_phrase_marked(site, page):
     assert marks and all(normalise(m) == query for m in marks)
     assert parse_qs(urlsplit(page.url).query) == {"q": [query]}
     assert re.match(r"找到 \d+ 篇文章", page.inner_text("#search-status"))
+
+
+def test_a_match_deep_in_the_text_has_its_snippet(site, page):
+    """A result's record holds the head of its text; a first match beyond it reads the rest."""
+    docs = seed_docs()
+    doc = max(docs, key=lambda d: len(d.text))
+    head = normalise(doc.text[: HEAD_CHARS + 50])
+    query = next(
+        p
+        for p in (doc.text[i : i + 6] for i in range(HEAD_CHARS + 50, len(doc.text) - 6))
+        if normalise(p) == p and p not in head and truth(docs, p) == {doc.id}
+    )
+    open_search(page, site.url + "search/?q=" + quote(query))
+    page.wait_for_selector("#results > li")
+    assert result_hrefs(page) == [doc.url]
+    marks = page.eval_on_selector_all(
+        "#results .result-snippet mark", "ms => ms.map(m => m.textContent)"
+    )
+    assert marks and all(m == query for m in marks)
 
 
 def test_url_state_is_read_and_facets_narrow(site, page):

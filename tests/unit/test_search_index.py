@@ -150,7 +150,10 @@ def test_fragment_holds_what_a_result_shows(files):
     )
     doc = docs[fragment["url"]]
     assert fragment["title"] == doc.title
-    assert fragment["text"] == doc.text
+    by_path = {f.path: f.data for f in files}
+    tail = gzip.decompress(by_path["search/f/0t.bin"]).decode() if fragment["more"] else ""
+    assert fragment["text"] + tail == doc.text
+    assert any(p.endswith("t.bin") for p in by_path), "the longer texts have tails"
     assert fragment["districts"] == list(doc.districts)
     assert fragment["date"] == doc.date
 
