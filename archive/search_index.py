@@ -608,18 +608,24 @@ def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[str]]:
 
 
 def doc_table(docs: Sequence[SearchDoc], values: dict[str, list[str]], slots: list[int]) -> bytes:
-    """Varint columns: every year, kind, length in ALIGN slots, district list, programme list.
+    """Varint columns: every year, kind and length in ALIGN slots; then, for each
+    district and each programme (in facet order), its number of documents and
+    their numbers as deltas.
 
-    Column by column (not document by document) so gzip sees like next to like.
+    Column by column (not document by document) so gzip sees like next to like;
+    the lists by value are smaller than lists by document.
     """
     index = {facet: {v: i for i, v in enumerate(vals)} for facet, vals in values.items()}
     out: list[int] = [index["year"][d.year] for d in docs]
     out += [index["kind"][d.kind] for d in docs]
     out += slots
     for facet, attribute in (("district", "districts"), ("programme", "programmes")):
-        for doc in docs:
-            names = getattr(doc, attribute)
-            out += [len(names), *(index[facet][name] for name in names)]
+        having: list[list[int]] = [[] for _ in values[facet]]
+        for n, doc in enumerate(docs):
+            for name in dict.fromkeys(getattr(doc, attribute)):
+                having[index[facet][name]].append(n)
+        for numbers in having:
+            out += [len(numbers), *np.diff(numbers, prepend=0).tolist()]
     return encode_varint_list(out)
 
 
@@ -684,6 +690,7 @@ def build_index(
         "body_base": layout.body_base,
         "avg_length": sum(body_length(n, layout) for n in slots) / max(1, len(slots)),
         "facets": values,
+        "head": HEAD_CHARS,  # characters of the text in f/<n>.bin
         "buckets": buckets,
         "parts": parts,
     }

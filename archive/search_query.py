@@ -110,13 +110,21 @@ class Outcome:
     facets: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
 
-def parse_docs(body: bytes, count: int) -> tuple[DocInfo, ...]:
-    """The per-document table of meta.bin (varint columns, see search_index.doc_table)."""
+def parse_docs(body: bytes, count: int, sizes: tuple[int, int]) -> tuple[DocInfo, ...]:
+    """The per-document table of meta.bin (varint columns, see search_index.doc_table);
+    `sizes` are the numbers of districts and programmes."""
     values = read_varints(body)
     years, kinds, slots = ([next(values) for _ in range(count)] for _ in range(3))
-    lists = [[tuple(next(values) for _ in range(next(values))) for _ in range(count)]]
-    lists.append([tuple(next(values) for _ in range(next(values))) for _ in range(count)])
-    return tuple(map(DocInfo, years, kinds, slots, *lists))
+    lists: list[list[list[int]]] = []
+    for size in sizes:
+        by_doc: list[list[int]] = [[] for _ in range(count)]
+        for value in range(size):
+            doc = 0
+            for _ in range(next(values)):
+                doc += next(values)
+                by_doc[doc].append(value)
+        lists.append(by_doc)
+    return tuple(map(DocInfo, years, kinds, slots, *(map(tuple, by_doc) for by_doc in lists)))
 
 
 class SearchIndex:
@@ -128,7 +136,8 @@ class SearchIndex:
         header, body = unframe(self.fetch("meta.bin"))
         self.header: dict = header  # type: ignore[assignment]
         self.count: int = self.header["count"]
-        self.docs = parse_docs(body, self.count)
+        sizes = (len(self.header["facets"]["district"]), len(self.header["facets"]["programme"]))
+        self.docs = parse_docs(body, self.count, sizes)
         align = self.header["align"]
         self.starts = list(itertools.accumulate((d.slots * align for d in self.docs), initial=0))
         self._files: dict[str, tuple[dict[str, list[list[int]]], bytes]] = {}

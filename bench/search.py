@@ -142,7 +142,9 @@ PF_ALL_URLS_JS = """async () => {
 }"""
 OURS_SEARCH_JS = """async ([q, shown]) => {
   const r = await window.ArchiveSearch.query(q);
-  await Promise.all(r.docs.slice(0, shown).map(d => window.ArchiveSearch.result(d, r.terms)));
+  const result = (d, i) =>
+    window.ArchiveSearch.result(d, r.terms, r.from && r.from(d), i ? "low" : "high");
+  await Promise.all(r.docs.slice(0, shown).map(result));
   return r.docs;
 }"""
 # Installed before the page's own scripts: notes when the first result (or a final

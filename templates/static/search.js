@@ -125,9 +125,10 @@
     var stream = new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
   }
-  function load(name) {
+  // priority: a fetch priority hint, "high" for what the page shows first
+  function load(name, priority) {
     if (!files[name]) {
-      files[name] = fetch(DIR + name).then(function (response) {
+      files[name] = fetch(DIR + name, { priority: priority || "auto" }).then(function (response) {
         if (!response.ok) { throw new Error(name + ": " + response.status); }
         return response.arrayBuffer();
       }).then(function (b) { return gunzip(new Uint8Array(b)); });
@@ -168,14 +169,20 @@
           for (n = 0; n <= c; n++) { first[n] = n; }
           h.first[facet] = first; h.values[facet] = v.slice(column * c, (column + 1) * c);
         });
+        // then per district and programme: how many documents, their numbers as deltas
         ["district", "programme"].forEach(function (facet) {
-          var first = new Uint32Array(c + 1), values = [];
-          for (n = 0; n < c; n++) {
-            first[n] = values.length;
-            for (k = 1; k <= v[at]; k++) { values.push(v[at + k]); }
+          var first = new Uint32Array(c + 1), values, start = at, doc, i;
+          for (k = 0; k < h.facets[facet].length; k++) {
+            for (doc = 0, i = 1; i <= v[at]; i++) { doc += v[at + i]; first[doc + 1]++; }
             at += 1 + v[at];
           }
-          first[c] = values.length;
+          for (n = 0; n < c; n++) { first[n + 1] += first[n]; }
+          values = new Uint16Array(first[c]);
+          var fill = first.slice(0, c);
+          for (k = 0, at = start; k < h.facets[facet].length; k++) {
+            for (doc = 0, i = 1; i <= v[at]; i++) { doc += v[at + i]; values[fill[doc]++] = k; }
+            at += 1 + v[at];
+          }
           h.first[facet] = first; h.values[facet] = values;
         });
         loaded = h;
@@ -289,8 +296,11 @@
     starts.forEach(function (p) {
       while (h.starts[doc + 1] <= p) { doc++; }
       var at = p - h.starts[doc], hit = hits.get(doc);
-      if (!hit) { hit = { title: 0, tags: 0, body: 0 }; hits.set(doc, hit); }
-      if (at < h.tag_base) { hit.title++; } else if (at < h.body_base) { hit.tags++; } else { hit.body++; }
+      if (!hit) { hit = { title: 0, tags: 0, body: 0, from: Infinity }; hits.set(doc, hit); }
+      if (at < h.tag_base) { hit.title++; } else if (at < h.body_base) { hit.tags++; } else {
+        if (!hit.body) { hit.from = at - h.body_base; }  // where the first body match starts
+        hit.body++;
+      }
     });
     return hits;
   }
@@ -353,27 +363,41 @@
           });
           scores = next;
         });
-        var ranked = Array.from(scores.keys()).sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
-        return { state: ranked.length ? "results" : "none", docs: ranked, facets: facetCounts(h, ranked), terms: terms };
+        var value = new Float64Array(h.count), ranked = Array.from(scores.keys());
+        scores.forEach(function (v, doc) { value[doc] = v; });
+        ranked.sort(function (a, b) { return value[b] - value[a] || a - b; });
+        // where a document's first body match starts (Infinity: none), when every term
+        // has positions (3+ characters); lets a page fetch a snippet's text in one go
+        var positional = terms.every(function (t) { return Array.from(t).length >= 3; });
+        var from = function (doc) {
+          return positional ? Math.min.apply(null, perTerm.map(function (pair) { return pair[0].get(doc).from; })) : undefined;
+        };
+        return { state: ranked.length ? "results" : "none", docs: ranked, facets: facetCounts(h, ranked), terms: terms, from: from };
       });
     });
   }
   // What a result shows; requested at once when the index is loaded (as it is when a
   // result is shown), so ten of them go out before the page draws anything.
-  function fragment(doc) {
+  function fragment(doc, priority) {
     function read(h) {
-      return load("f/" + doc + ".bin?v=" + h.build).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
+      return load("f/" + doc + ".bin?v=" + h.build, priority).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
     }
     return loaded ? read(loaded) : meta().then(read);
   }
+  function tail(doc, priority) {
+    return load("f/" + doc + "t.bin?v=" + loaded.build, priority).then(function (bytes) { return new TextDecoder().decode(bytes); });
+  }
   // A result's record with all the text its snippet needs: the head alone when the
-  // query has no terms or the first match ends well inside it, else the whole text.
-  function result(doc, terms) {
-    return fragment(doc).then(function (r) {
-      var ranges = r.more && terms.length ? termRanges(r.text, terms) : [];
-      if (!r.more || !terms.length || (ranges.length && ranges[0][1] + SNIPPET_LENGTH <= r.text.length)) { return r; }
-      return load("f/" + doc + "t.bin?v=" + loaded.build).then(function (bytes) {
-        return Object.assign({}, r, { text: r.text + new TextDecoder().decode(bytes), more: false });
+  // query has no terms, no body match (from === Infinity) or a first match that ends
+  // well inside it, else the whole text. `from` (where the first body match starts,
+  // if known) lets a match deep in the text fetch head and tail at once.
+  function result(doc, terms, from, priority) {
+    var early = loaded && from !== undefined && from !== Infinity && from + SNIPPET_LENGTH + 20 > loaded.head ? tail(doc, priority) : null;
+    return fragment(doc, priority).then(function (r) {
+      var ranges = r.more && terms.length && from !== Infinity && !early ? termRanges(r.text, terms) : [];
+      if (!r.more || (!early && (!terms.length || from === Infinity || (ranges.length && ranges[0][1] + SNIPPET_LENGTH <= r.text.length)))) { return r; }
+      return (early || tail(doc, priority)).then(function (rest) {
+        return Object.assign({}, r, { text: r.text + rest, more: false });
       });
     });
   }
@@ -468,16 +492,20 @@
     renderChips();
     return query(state.q, state.filters).then(function (out) {
       if (mine !== generation) { return; }
-      state.docs = out.docs; state.terms = out.terms; state.shown = 0;
-      clear(list); clear(hint); more.hidden = true;
-      // the results' records are requested before the facets are drawn
-      var shown = out.state === "results" ? showMore(mine) : null;
-      renderFacets(out.facets || null);
+      state.docs = out.docs; state.terms = out.terms; state.from = out.from; state.shown = 0;
+      clear(list); clear(hint); clear(facetBox); more.hidden = true;
       if (out.state === "empty") { setStatus("输入关键词，搜索标题、正文、区县、举措和人名。"); return; }
       if (out.state === "short") { setStatus("关键词太短：请至少输入一个汉字或两个字母、数字。"); return; }
-      if (out.state === "none") { setStatus(noneText()); renderSuggestions(); return; }
-      setStatus("找到 " + out.docs.length + " 篇文章" + (state.q ? "包含“" + state.q.trim() + "”" : ""));
-      return shown;
+      if (out.state === "none") { renderFacets(out.facets); setStatus(noneText()); renderSuggestions(); return; }
+      // The count and the facets are drawn with the first result, in one frame:
+      // drawing them first would lay the page out while the records arrive.
+      function summary() {
+        renderFacets(out.facets);
+        setStatus("找到 " + out.docs.length + " 篇文章" + (state.q ? "包含“" + state.q.trim() + "”" : ""));
+      }
+      return showMore(mine, summary).catch(function () {
+        if (mine === generation) { setStatus("搜索结果加载失败，请稍后刷新页面重试。"); }
+      });
     }, function () {
       if (mine === generation) { setStatus("搜索索引加载失败，请稍后刷新页面重试。"); }
     });
@@ -503,14 +531,19 @@
       hint.appendChild(b);
     }
   }
-  function showMore(mine) {
+  // `first`, if given, runs once the first of these results is on the page
+  function showMore(mine, first) {
     var batch = state.docs.slice(state.shown, state.shown + PAGE);
     state.shown += batch.length;
     // fetched in parallel, shown in rank order as soon as each and those above it arrive
     var shown = Promise.resolve();
-    batch.map(function (doc) { return result(doc, state.terms); }).forEach(function (pending) {
+    batch.map(function (doc, i) {
+      return result(doc, state.terms, state.from ? state.from(doc) : undefined, i ? "low" : "high");
+    }).forEach(function (pending) {
       shown = shown.then(function () { return pending; }).then(function (r) {
-        if (mine === generation) { list.appendChild(resultItem(r)); }
+        if (mine !== generation) { return; }
+        list.appendChild(resultItem(r));
+        if (first) { first(); first = null; }
       });
     });
     return shown.then(function () {
