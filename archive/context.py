@@ -464,8 +464,13 @@ def json_ld(data: dict) -> str:
 
 def articles_json(site: Site, config: SiteConfig) -> str:
     """/data/articles.json: every article's metadata, for researchers."""
-    records = [_record(a, e, config) for a, e in zip(site.articles, site.entries, strict=True)]
-    return json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # One record per line: as easy to read and diff as an indented file, and written by
+    # json's C encoder (with `indent` it falls back to a Python one, ten times slower).
+    lines = [
+        json.dumps(_record(a, e, config), ensure_ascii=False, sort_keys=True)
+        for a, e in zip(site.articles, site.entries, strict=True)
+    ]
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
 def _record(article: Article, entry: Entry, config: SiteConfig) -> dict:

@@ -28,7 +28,7 @@ import tempfile
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
@@ -88,7 +88,7 @@ def _check_paths(files: tuple[OutputFile, ...]) -> None:
     """Every path relative, below the output folder, and made by one output only."""
     urls.check_unique((f.path, f.path) for f in files)
     for output in files:
-        parts = PurePosixPath(output.path).parts
+        parts = [part for part in output.path.split("/") if part not in ("", ".")]
         if not parts or output.path.startswith("/") or ".." in parts or "\\" in output.path:
             raise ArchiveError(f"拒绝写到站点目录之外：{output.path!r}")
 
@@ -112,7 +112,7 @@ def _unchanged(out_dir: Path, path: str, data: bytes, state: OutputState) -> tup
         return None
     old, size, mtime = previous
     try:
-        info = os.stat(out_dir / path)
+        info = os.stat(os.path.join(out_dir, path))  # plain strings: this runs per file
     except OSError:
         return None  # deleted by hand since: write it again
     if (info.st_size, info.st_mtime_ns) != (size, mtime):
