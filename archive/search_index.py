@@ -548,35 +548,41 @@ def bucket_names(bucket: int, parts: int) -> list[str]:
     return [f"s/{bucket}.bin" if p == 0 else f"s/{bucket}-{p}.bin" for p in range(parts)]
 
 
-def pack_buckets(
-    units: list[Unit], bucket_bytes: int = BUCKET_RAW_BYTES, part_bytes: int = PART_RAW_BYTES
-) -> tuple[list[OutputFile], int, dict[str, int]]:
-    """Units -> gzip bucket files, the bucket count and {bucket: files} of those in
-    more than one file.
+def bucket_count(units: Iterable[Unit], bucket_bytes: int = BUCKET_RAW_BYTES) -> int:
+    """How many buckets the units fill at `bucket_bytes` raw bytes each on average."""
+    return max(1, -(-sum(_entry_bytes(u) for u in units) // bucket_bytes))
+
+
+def group_units(units: Sequence[Unit], count: int) -> list[list[Unit]]:
+    """The units of each bucket."""
+    groups: list[list[Unit]] = [[] for _ in range(count)]
+    placed = buckets_of([u.key for u in units], count).tolist()
+    for unit, bucket in zip(units, placed, strict=True):
+        groups[bucket].append(unit)
+    return groups
+
+
+def pack_groups(
+    groups: dict[int, list[Unit]], part_bytes: int = PART_RAW_BYTES
+) -> dict[int, list[OutputFile]]:
+    """Each bucket's units -> its gzip files, cut before `part_bytes` raw bytes.
 
     A file's header lists [key, byte length, value count] per unit, plus the
     base value for a later part of a split key; offsets follow from the lengths.
     Every bucket has a file, empty or not, so no lookup ever meets a 404.
     """
-    count = max(1, -(-sum(_entry_bytes(u) for u in units) // bucket_bytes))
-    groups: list[list[Unit]] = [[] for _ in range(count)]
-    placed = buckets_of([u.key for u in units], count).tolist()
-    for unit, bucket in zip(units, placed, strict=True):
-        groups[bucket].append(unit)
-    names, raws, parts = [], [], {}
-    for n, group in enumerate(groups):
-        group.sort(key=lambda u: (u.key, u.part))
+    names, raws, owners = [], [], []
+    for n, group in groups.items():
         batches, batch, size = [], [], 0
-        for unit in group:
+        for unit in sorted(group, key=lambda u: (u.key, u.part)):
             if batch and size + _entry_bytes(unit) > part_bytes:
                 batches.append(batch)
                 batch, size = [], 0
             batch.append(unit)
             size += _entry_bytes(unit)
         batches.append(batch)
-        if len(batches) > 1:
-            parts[str(n)] = len(batches)
         names += bucket_names(n, len(batches))
+        owners += [n] * len(batches)
         raws += [
             _framed(
                 [[u.key, len(u.data), u.count, *([u.base] if u.base else [])] for u in b],
@@ -584,11 +590,10 @@ def pack_buckets(
             )
             for b in batches
         ]
-    files = [
-        OutputFile(SEARCH_DIR + name, data)
-        for name, data in zip(names, gzip_all(raws), strict=True)
-    ]
-    return files, count, parts
+    out: dict[int, list[OutputFile]] = {n: [] for n in groups}
+    for n, name, data in zip(owners, names, gzip_all(raws), strict=True):
+        out[n].append(OutputFile(SEARCH_DIR + name, data))
+    return out
 
 
 def gzip_all(blobs: Sequence[bytes]) -> list[bytes]:
@@ -645,16 +650,117 @@ def fragment(doc: SearchDoc) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def fragment_files(docs: Sequence[SearchDoc]) -> list[OutputFile]:
-    """f/<n>.bin for every document, and f/<n>t.bin (the text after the head, UTF-8)
-    for those longer than it: most snippets lie in the head, so the page fetches
-    a tail only for a result whose first match lies beyond it."""
-    tails = [n for n, doc in enumerate(docs) if len(doc.text) > HEAD_CHARS]
-    datas = gzip_all(
-        [fragment(doc) for doc in docs] + [docs[n].text[HEAD_CHARS:].encode() for n in tails]
+def fragment_pairs(docs: Sequence[SearchDoc]) -> list[tuple[OutputFile, OutputFile | None]]:
+    """Per document: f/<n>.bin, and f/<n>t.bin (the text after the head, UTF-8) when
+    the text is longer than the head: most snippets lie in the head, so the page
+    fetches a tail only for a result whose first match lies beyond it. Numbered
+    as the documents are here (from 0)."""
+    return fragment_pairs_at(docs, range(len(docs)))
+
+
+def fragment_pairs_at(
+    docs: Sequence[SearchDoc], numbers: Iterable[int]
+) -> list[tuple[OutputFile, OutputFile | None]]:
+    """fragment_pairs of documents numbered `numbers`."""
+    numbers = list(numbers)
+    tails = [n for n, doc in zip(numbers, docs, strict=True) if len(doc.text) > HEAD_CHARS]
+    datas = iter(
+        gzip_all(
+            [fragment(doc) for doc in docs]
+            + [doc.text[HEAD_CHARS:].encode() for doc in docs if len(doc.text) > HEAD_CHARS]
+        )
     )
-    names = [f"f/{n}.bin" for n in range(len(docs))] + [f"f/{n}t.bin" for n in tails]
-    return [OutputFile(SEARCH_DIR + name, data) for name, data in zip(names, datas, strict=True)]
+    heads = [OutputFile(f"{SEARCH_DIR}f/{n}.bin", next(datas)) for n in numbers]
+    tail_files = {n: OutputFile(f"{SEARCH_DIR}f/{n}t.bin", next(datas)) for n in tails}
+    return [(head, tail_files.get(n)) for n, head in zip(numbers, heads, strict=True)]
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """A whole index with what went into it: the files, and the per-document and
+    per-bucket pieces an incremental update (archive.search_incremental) reuses."""
+
+    docs: tuple[SearchDoc, ...]  # newest first: a document's number is its place here
+    fields: tuple[tuple[str, tuple[str, ...], str], ...]
+    words: tuple[Counter[str], ...]
+    layout: Layout
+    texts: tuple[str, ...]  # positioned texts
+    groups: tuple[tuple[Unit, ...], ...]  # units per bucket
+    bucket_files: tuple[tuple[OutputFile, ...], ...]
+    fragments: tuple[tuple[OutputFile, OutputFile | None], ...]
+    files: tuple[OutputFile, ...]
+
+
+def assemble(
+    docs: Sequence[SearchDoc],
+    fields: Sequence[tuple[str, tuple[str, ...], str]],
+    words: Sequence[Counter[str]],
+    fragments: Sequence[tuple[OutputFile, OutputFile | None]],
+    bucket_bytes: int = BUCKET_RAW_BYTES,
+    part_bytes: int = PART_RAW_BYTES,
+    digest_of: Callable[[OutputFile], bytes] | None = None,
+) -> Assembled:
+    """The index of documents already in order, with their fields, words and fragments."""
+    layout = layout_for(fields)
+    texts = [positioned_text(f, layout) for f in fields]
+    units = ngram_units(texts, layout, part_bytes) + word_units(words, part_bytes)
+    groups = group_units(units, bucket_count(units, bucket_bytes))
+    packed = pack_groups(dict(enumerate(groups)), part_bytes)
+    return finish(
+        docs, fields, words, layout, texts, groups, [packed[n] for n in range(len(groups))],
+        fragments, digest_of or _sha1,
+    )  # fmt: skip
+
+
+def finish(
+    docs: Sequence[SearchDoc],
+    fields: Sequence[tuple[str, tuple[str, ...], str]],
+    words: Sequence[Counter[str]],
+    layout: Layout,
+    texts: Sequence[str],
+    groups: Sequence[Sequence[Unit]],
+    bucket_files: Sequence[Sequence[OutputFile]],
+    fragments: Sequence[tuple[OutputFile, OutputFile | None]],
+    digest_of: Callable[[OutputFile], bytes],
+) -> Assembled:
+    """Meta and the file list around packed buckets and fragments."""
+    bucket_list = [f for files in bucket_files for f in files]
+    fragment_list = [head for head, _ in fragments] + [t for _, t in fragments if t is not None]
+    digest = hashlib.sha1()
+    for f in (*bucket_list, *fragment_list):
+        digest.update(digest_of(f))
+    slots = [len(t) // ALIGN for t in texts]
+    values = facet_values(docs)
+    header = {
+        "format": FORMAT_VERSION,
+        "build": digest.hexdigest()[:12],  # ?v= on bucket and fragment URLs: no stale caches
+        "count": len(docs),
+        "align": ALIGN,
+        "tag_base": layout.tag_base,
+        "body_base": layout.body_base,
+        "avg_length": sum(body_length(n, layout) for n in slots) / max(1, len(slots)),
+        "facets": values,
+        "head": HEAD_CHARS,  # characters of the text in f/<n>.bin
+        "buckets": len(groups),
+        "parts": {str(n): len(files) for n, files in enumerate(bucket_files) if len(files) > 1},
+    }
+    table = doc_table(docs, values, slots)
+    meta = OutputFile(SEARCH_DIR + "meta.bin", _gzip(_framed(header, table)))
+    return Assembled(
+        docs=tuple(docs), fields=tuple(fields), words=tuple(words), layout=layout,
+        texts=tuple(texts), groups=tuple(map(tuple, groups)),
+        bucket_files=tuple(map(tuple, bucket_files)), fragments=tuple(fragments),
+        files=(meta, *bucket_list, *fragment_list),
+    )  # fmt: skip
+
+
+def _sha1(f: OutputFile) -> bytes:
+    return hashlib.sha1(f.data).digest()
+
+
+def sort_docs(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
+    """Newest first, then by id: the order that numbers the documents."""
+    return sorted(docs, key=lambda d: (_date_key(d.date), d.id))
 
 
 def build_index(
@@ -668,35 +774,10 @@ def build_index(
     `bucket_bytes` is the mean raw size of a bucket and `part_bytes` bounds the
     raw size of one file (the defaults keep every file far below 100 KB gzip).
     """
-    docs = sorted(docs, key=lambda d: (_date_key(d.date), d.id))
+    docs = sort_docs(docs)
     fields = all_doc_fields(docs)
-    layout = layout_for(fields)
-    texts = [positioned_text(f, layout) for f in fields]
     words = [words_of(f, tokenize) for f in fields]
-    units = ngram_units(texts, layout, part_bytes) + word_units(words, part_bytes)
-    bucket_files, buckets, parts = pack_buckets(units, bucket_bytes, part_bytes)
-    slots = [len(t) // ALIGN for t in texts]
-    values = facet_values(docs)
-    fragments = fragment_files(docs)
-    digest = hashlib.sha1()
-    for f in (*bucket_files, *fragments):
-        digest.update(f.data)
-    header = {
-        "format": FORMAT_VERSION,
-        "build": digest.hexdigest()[:12],  # ?v= on bucket and fragment URLs: no stale caches
-        "count": len(docs),
-        "align": ALIGN,
-        "tag_base": layout.tag_base,
-        "body_base": layout.body_base,
-        "avg_length": sum(body_length(n, layout) for n in slots) / max(1, len(slots)),
-        "facets": values,
-        "head": HEAD_CHARS,  # characters of the text in f/<n>.bin
-        "buckets": buckets,
-        "parts": parts,
-    }
-    table = doc_table(docs, values, slots)
-    meta = OutputFile(SEARCH_DIR + "meta.bin", _gzip(_framed(header, table)))
-    return (meta, *bucket_files, *fragments)
+    return assemble(docs, fields, words, fragment_pairs(docs), bucket_bytes, part_bytes).files
 
 
 def body_length(slots: int, layout: Layout) -> int:

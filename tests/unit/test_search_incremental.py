@@ -1,0 +1,130 @@
+"""SearchIndexer (archive.search_incremental): every update equals a whole build, byte for byte."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from search_seeds import seed_docs
+
+from archive.config import SiteConfig
+from archive.model import Article
+from archive.search import search_doc
+from archive.search_incremental import SearchIndexer, decode_varints
+from archive.search_index import build_index, encode_varints
+from archive.segment import make_segmenter
+from archive.taxonomy import load_taxonomy
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = SiteConfig(title="t", description="d", base_url="https://example.org/sub/", root=ROOT)
+# Small buckets and files, so that edits meet many buckets and keys split in parts.
+SIZES = {"bucket_bytes": 700, "part_bytes": 400}
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(ROOT / "content" / "taxonomy")
+
+
+@pytest.fixture(scope="module")
+def tokenize(taxonomy):
+    return make_segmenter(taxonomy).search_words
+
+
+def seed_articles() -> list[Article]:
+    """The seed corpus as articles (bodies are plain text, which is valid Markdown)."""
+    return [
+        Article(
+            id=d.id,
+            title=d.title,
+            date=d.date,
+            body=d.text,
+            kind=d.kind,
+            districts=d.districts,
+            programmes=d.programmes,
+            places=d.places,
+            reporters=d.people,
+        )
+        for d in seed_docs()
+    ]
+
+
+def whole_build(articles: list[Article], tokenize) -> list[tuple[str, bytes]]:
+    """What build_search_index writes for the articles (with the test's sizes)."""
+    docs = [search_doc(a, CONFIG.base_path) for a in articles]
+    return [(f.path, f.data) for f in build_index(docs, tokenize, **SIZES)]
+
+
+def same_length_edit(text: str, rng: random.Random) -> str:
+    """A few characters replaced by others: the text keeps its length."""
+    chars = list(text)
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(chars))
+        if chars[at] not in "\n ":
+            chars[at] = rng.choice("区企网镇营商环境服务社区群众新词甲乙丙")
+    return "".join(chars)
+
+
+def edit(articles: list[Article], rng: random.Random, spare: list[Article]) -> str:
+    """One random edit of the list, in place; returns its kind."""
+    kind = rng.choice(
+        ["text", "text", "text", "grow", "tag", "delete", "add", "reorder", "twice", "none"]
+    )
+    n = rng.randrange(len(articles))
+    article = articles[n]
+    if kind == "text":
+        articles[n] = replace(article, body=same_length_edit(article.body, rng))
+    elif kind == "grow":
+        articles[n] = replace(article, body=article.body + "\n\n补充一段新的文字，含“营商环境”。")
+    elif kind == "tag":
+        programmes = article.programmes[1:] if article.programmes else ("郑好办",)
+        articles[n] = replace(article, programmes=programmes)
+    elif kind == "delete" and len(articles) > 3:
+        spare.append(articles.pop(n))
+    elif kind == "add" and spare:
+        articles.insert(n, spare.pop())
+    elif kind == "reorder":
+        articles[n] = replace(article, date="2031-01-0" + str(rng.randint(1, 9)))
+        rng.shuffle(articles)
+    elif kind == "twice":
+        m = rng.randrange(len(articles))
+        articles[n] = replace(article, body=same_length_edit(article.body, rng))
+        articles[m] = replace(articles[m], title=same_length_edit(articles[m].title, rng))
+    return kind
+
+
+def test_random_edits_give_what_a_whole_build_gives(taxonomy, tokenize):
+    rng = random.Random(4)
+    articles, spare = seed_articles(), []
+    indexer = SearchIndexer(CONFIG, taxonomy, **SIZES)
+    assert [(f.path, f.data) for f in indexer.files(articles)] == whole_build(articles, tokenize)
+    assert indexer.last_update == "full"
+    ways = []
+    for step in range(40):
+        kind = edit(articles, rng, spare)
+        got = [(f.path, f.data) for f in indexer.files(articles)]
+        assert got == whole_build(articles, tokenize), (step, kind)
+        ways.append(indexer.last_update)
+    # every path was taken: no change, a partial update, a whole build
+    assert {"unchanged", "incremental", "full"} <= set(ways), ways
+    assert ways.count("incremental") >= 10, ways
+
+
+def test_default_sizes_match_the_whole_build(taxonomy, tokenize):
+    articles = seed_articles()
+    indexer = SearchIndexer(CONFIG, taxonomy)
+    indexer.files(articles)
+    articles[5] = replace(articles[5], body=same_length_edit(articles[5].body, random.Random(1)))
+    docs = [search_doc(a, CONFIG.base_path) for a in articles]
+    assert indexer.files(articles) == build_index(docs, tokenize)
+    assert indexer.last_update == "incremental"
+
+
+def test_decode_varints_reads_what_encode_writes():
+    import numpy as np
+
+    values = np.array([0, 1, 127, 128, 300, 2**21, 2**32 - 1, 5], dtype=np.int64)
+    assert decode_varints(encode_varints(values)).tolist() == values.tolist()
+    assert decode_varints(b"").tolist() == []
