@@ -1,9 +1,9 @@
 """Search index kept up to date: the files of build_search_index, updated per article.
 
 A SearchIndexer remembers its last build (archive.search_index.Assembled) and,
-per distinct SearchDoc, the work done for it (normalised fields, jieba words,
-result fragments). `files(articles)` returns exactly what build_search_index
-returns for the same articles, byte for byte:
+per distinct SearchDoc, the work done for it (normalised fields and jieba
+words). `files(articles)` returns exactly what build_search_index returns for
+the same articles, byte for byte:
 
 * nothing changed: the last files;
 * some articles changed, while the documents keep their order, the field
@@ -11,8 +11,11 @@ returns for the same articles, byte for byte:
   move): only the postings of the keys those articles held before or hold now
   are rewritten, and only the buckets holding such keys are packed again;
 * otherwise (an article added, removed or moved by its date, a longer title or
-  tag list than any before, a text crossing a slot boundary): the whole index
-  is assembled again, with every unchanged article's own work reused.
+  tag list than any before, a text crossing a slot boundary, a total size
+  that needs another bucket count): the whole index is assembled again, with
+  every unchanged article's fields and words reused.
+
+The lead wires it into serve/pipeline; see SearchIndexer for the calls.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from archive.config import SiteConfig
 from archive.model import Article, OutputFile, SearchDoc, Taxonomy
 from archive.search import search_doc
 from archive.search_index import (
+    _SEP,
     BUCKET_RAW_BYTES,
     MAX_WORD_WEIGHT,
     PART_RAW_BYTES,
@@ -53,7 +57,6 @@ from archive.search_index import (
 from archive.search_query import read_varints
 from archive.segment import make_segmenter
 
-_SEP = "\x00"
 Fields = tuple[str, tuple[str, ...], str]
 
 
@@ -168,8 +171,16 @@ def key_units(key: str, values: Sequence[int], pairs: bool, part_bytes: int) -> 
 class SearchIndexer:
     """build_search_index with memory: see the module documentation.
 
-    Not thread-safe; one per site output. `last_update` says how the last call
-    went ("unchanged", "incremental" or "full"), for logs and tests.
+        indexer = SearchIndexer(config, taxonomy)       # once per serve session
+        files = indexer.files(site.articles)            # every (re)build
+
+    `files` takes the articles in any order and returns the same tuple of
+    OutputFiles (paths under search/) as build_search_index(site, config,
+    taxonomy); after an incremental update, every file that was not rewritten
+    is the very same object as before, so a writer can skip it (`new is old`)
+    and write only the few others. Not thread-safe; one
+    indexer per site output. `last_update` says how the last call went
+    ("unchanged", "incremental" or "full"), for logs and tests.
     """
 
     def __init__(
