@@ -108,6 +108,21 @@ class LoadMemo:
     files: dict[Path, tuple[tuple[int, int, int], Loaded]] = field(default_factory=dict)
 
 
+def remember(
+    memo: LoadMemo,
+    districts: frozenset[str],
+    stamps: dict[Path, tuple[int, int, int]],
+    parts: Sequence[Loaded],
+) -> None:
+    """Fill a memo from a whole load (stamps taken before the files were read)."""
+    files = {}
+    for part in parts:
+        for article, lines in zip(part.articles, part.id_lines, strict=True):
+            path = Path(article.path)
+            files[path] = (stamps[path], Loaded((article,), (lines,), ()))
+    memo.districts, memo.files = districts, files
+
+
 def load_remembered(
     paths: Sequence[Path], districts: frozenset[str], suggest: Suggest, memo: LoadMemo
 ) -> tuple[Article, ...]:
@@ -117,7 +132,7 @@ def load_remembered(
     kept: dict[Path, tuple[tuple[int, int, int], Loaded]] = {}
     recent = time.time_ns() - RACY_NS
     for path in paths:
-        stamp = _stamp(path)
+        stamp = file_stamp(path)
         held = memo.files.get(path)
         if held is None or held[0] != stamp or stamp[0] >= recent:
             held = (stamp, load_range(([path], districts, suggest), 0, 1)[0])
@@ -126,7 +141,7 @@ def load_remembered(
     return join_loaded(loaded for _stamp, loaded in kept.values())
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
+def file_stamp(path: Path) -> tuple[int, int, int]:
     try:
         info = path.stat()
     except OSError:

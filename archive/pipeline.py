@@ -17,6 +17,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +31,19 @@ from archive.config import ConfigError, SiteConfig, load_config
 from archive.errors import ArchiveError
 from archive.incremental import RenderMemo
 from archive.keywords import Tokenizer
-from archive.load import LoadMemo, article_paths, join_loaded, load_range, load_remembered
+from archive.load import (
+    LoadMemo,
+    article_paths,
+    file_stamp,
+    join_loaded,
+    load_range,
+    load_remembered,
+    remember,
+)
 from archive.model import Analysis, Article, OutputFile, Taxonomy
 from archive.render import Page
 from archive.search import build_search_index
+from archive.search_incremental import SearchIndexer
 from archive.segment import make_segmenter
 from archive.taxonomy import Lookup, load_taxonomy, make_lookup
 from archive.write import staged, write_tree
@@ -127,10 +137,7 @@ def build_site(
         return incremental.render_pages(pages, config, jobs, bar, memo and memo.render)
 
     search = (_search_files, None)
-    loaded = memo.load if memo else None
-    html, index, rest = _build(
-        config, render_all, search, jobs, progress, steps, warn, cache, loaded
-    )
+    html, index, rest = _build(config, render_all, search, jobs, progress, steps, warn, cache, memo)
     files = (*html, *index, *rest)
     urls.check_unique((f.path, f.path) for f in files)
     return files
@@ -143,6 +150,17 @@ class Memory:
 
     render: RenderMemo = field(default_factory=RenderMemo)
     load: LoadMemo = field(default_factory=LoadMemo)
+    # The search indexer and the settings it was made for (a new one when they change).
+    search: tuple[tuple[SiteConfig, Taxonomy], SearchIndexer] | None = None
+
+    def search_files(
+        self, articles: Sequence[Article], config: SiteConfig, taxonomy: Taxonomy
+    ) -> tuple[OutputFile, ...]:
+        """build_search_index's files, updating only what changed since the last call."""
+        made_for = (config, taxonomy)
+        if self.search is None or self.search[0] != made_for:
+            self.search = (made_for, SearchIndexer(config, taxonomy))
+        return self.search[1].files(articles)
 
 
 def build_into(
@@ -180,7 +198,7 @@ def _build(
     steps: list[tuple[str, float, float]] | None,
     warn: Log | None,
     cache: Cache | None,
-    loaded: LoadMemo | None = None,
+    memo: Memory | None = None,
 ) -> tuple[tuple[Rendered, ...], tuple[Rendered, ...], tuple[OutputFile, ...]]:
     """The pages as render_all gives them, the search index as search[0] does, the rest.
 
@@ -192,14 +210,18 @@ def _build(
         taxonomy = load_taxonomy(taxonomy_dir(config))
         lookup = make_lookup(taxonomy)
     with timed("读取文章、载入词典", steps):
-        articles, tokenizer = _load(config, taxonomy, lookup, jobs, loaded)
+        articles, tokenizer = _load(config, taxonomy, lookup, jobs, memo and memo.load)
     # The search index needs only the articles in site order, so one more process builds
     # it from here on while this one and the workers analyse, assemble and render: the
     # two do not depend on each other, and together they keep both cores busy.
     task, search_root = search
-    search_job = workers.in_background(
-        task, (newest_first(articles), config, taxonomy, search_root), jobs
-    )
+    ordered = newest_first(articles)
+    if memo is None:
+        search_job = workers.in_background(task, (ordered, config, taxonomy, search_root), jobs)
+    else:  # a rebuild: this process's indexer updates only what changed, at once
+        with timed("更新搜索索引", steps):
+            search_job = _finished(list(memo.search_files(ordered, config, taxonomy)))
+    del ordered
     with search_job as search_result:
         with timed("分析文章", steps):
             bar = progress.stage("分析文章") if progress else None
@@ -246,15 +268,21 @@ def _load(
     LoadMemo (serve), only the files changed since the last build are read.
     """
     paths = article_paths(config.articles_dir)
-    if remembered is not None:  # a rebuild: few files changed, read those here
-        articles = load_remembered(paths, frozenset(lookup.districts), _suggest(lookup), remembered)
+    districts = frozenset(lookup.districts)
+    if remembered is not None and remembered.files:  # a rebuild: read changed files here
+        articles = load_remembered(paths, districts, _suggest(lookup), remembered)
         return articles, make_segmenter(taxonomy).tokenizer
-    shared = (paths, frozenset(lookup.districts), _suggest(lookup))
+    stamps = {path: file_stamp(path) for path in paths} if remembered is not None else {}
+    shared = (paths, districts, _suggest(lookup))
     chunk = max(LOAD_CHUNK, len(paths) // (4 * max(jobs, 1)) + 1)
     with workers.map_in_background(load_range, shared, len(paths), jobs, chunk) as gather:
         tokenizer = make_segmenter(taxonomy).tokenizer
         tokenizer.check_initialized()
-        return join_loaded(gather()), tokenizer
+        parts = gather()
+    articles = join_loaded(parts)
+    if remembered is not None:
+        remember(remembered, districts, stamps, parts)
+    return articles, tokenizer
 
 
 def taxonomy_dir(config: SiteConfig) -> Path:
@@ -284,6 +312,14 @@ def _search_files(shared: SearchShared, start: int, stop: int) -> list[OutputFil
     """Background task: the search stage's index files."""
     ordered, config, taxonomy, _root = shared
     return list(build_search_index(_SearchSite(ordered), config, taxonomy))  # type: ignore[arg-type]
+
+
+@contextmanager
+def _finished(value: object) -> Iterator[Future]:
+    """A search job already done (a rebuild's, made in this process)."""
+    done: Future = Future()
+    done.set_result(value)
+    yield done
 
 
 def _search_written(shared: SearchShared, start: int, stop: int) -> list[str]:
