@@ -14,7 +14,8 @@ when that folder is empty; `gen`: ../shared/bench/gen_corpus.py -n N) it
     ../shared/bench/pagefind/build_index.py (`--mode dir`);
   * serves the site with a logging http.server on 127.0.0.1 and, in Debian's
     Chromium, runs every query of tests/fixtures/search-queries.txt
-    cold (a fresh browser context opening a search page with ?q= per query:
+    cold (a fresh browser context opening a search page with ?q= per query, the
+    engines interleaved query by query so that load changes hit them alike:
     bytes fetched for a first screen of 10 results, time from the end of the
     page's download to the first result; Pagefind's time from import() to the
     first result, as its shared harness measures, is shown for reference) and
@@ -344,21 +345,56 @@ def take(server) -> int:
     return total
 
 
-def run_ours(
-    browser, base: str, server, queries: list[Query], order: list[str], every: int
-) -> dict:
-    """Cold and warm runs of our page; per query: bytes, ms, result ids."""
-    cold = []
-    for q in queries[::every]:
-        context = browser.new_context()
-        context.add_init_script(OURS_WATCH_JS)
-        page = context.new_page()
-        page.goto(f"{base}/search/?q={quote(q.text)}", wait_until="commit")
-        page.wait_for_function("window.__firstResult !== undefined", timeout=60_000)
-        ms = page.evaluate("window.__firstResult")
-        page.wait_for_load_state("networkidle")  # the rest of the first screen
-        cold.append({"ms": ms, "bytes": take(server)})
-        context.close()
+def cold_ours(browser, base: str, server, q: Query) -> dict:
+    """A fresh page opened with ?q=: time to the first result, bytes for the first screen."""
+    context = browser.new_context()
+    context.add_init_script(OURS_WATCH_JS)
+    page = context.new_page()
+    page.goto(f"{base}/search/?q={quote(q.text)}", wait_until="commit")
+    page.wait_for_function("window.__firstResult !== undefined", timeout=60_000)
+    ms = page.evaluate("window.__firstResult")
+    page.wait_for_load_state("networkidle")  # the rest of the first screen
+    context.close()
+    return {"ms": ms, "bytes": take(server)}
+
+
+def cold_pagefind(browser, base: str, server, q: Query, bundle: str) -> dict:
+    """The same for a Pagefind bundle (and, for reference, its time from import() as
+    its shared harness measures it, in a page already loaded)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/{bundle}.html?q={quote(q.text)}", wait_until="commit")
+    page.wait_for_function("window.__done !== undefined", timeout=60_000)
+    ms = page.evaluate("window.__firstResult")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    out = {"ms": ms, "bytes": take(server)}
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/search.html")
+    take(server)
+    out["harness_ms"] = page.evaluate(PF_COLD_JS.replace("BUNDLE", bundle), [q.text, SHOWN])["ms"]
+    take(server)
+    context.close()
+    return out
+
+
+def run_cold(browser, base: str, server, queries: list[Query], bundles: list[str]) -> dict:
+    """Cold runs of every engine, interleaved query by query (the engine that goes
+    first rotates), so that the machine's changing load falls on all alike."""
+    engines = ["ours", *bundles]
+    cold: dict[str, list[dict]] = {e: [] for e in engines}
+    for i, q in enumerate(queries):
+        for engine in engines[i % len(engines) :] + engines[: i % len(engines)]:
+            if engine == "ours":
+                cold[engine].append(cold_ours(browser, base, server, q))
+            else:
+                cold[engine].append(cold_pagefind(browser, base, server, q, engine))
+    return cold
+
+
+def warm_ours(browser, base: str, server, queries: list[Query], order: list[str]) -> list[dict]:
+    """One page, every query in turn: bytes and the full result list."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{base}/search/")
@@ -369,30 +405,11 @@ def run_ours(
         docs = page.evaluate(OURS_SEARCH_JS, [q.text, SHOWN])
         warm.append({"bytes": take(server), "ids": [order[n] for n in docs]})
     context.close()
-    return {"cold": cold, "warm": warm}
+    return warm
 
 
-def run_pagefind(browser, base: str, server, queries: list[Query], bundle: str, every: int) -> dict:
-    """The same for a Pagefind bundle, driven through its JS API: cold, a fresh page
-    per query as ours (and, for reference, timed from import as its harness does)."""
-    cold = []
-    for q in queries[::every]:
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(f"{base}/{bundle}.html?q={quote(q.text)}", wait_until="commit")
-        page.wait_for_function("window.__done !== undefined", timeout=60_000)
-        ms = page.evaluate("window.__firstResult")
-        page.wait_for_load_state("networkidle")
-        cold.append({"ms": ms, "bytes": take(server)})
-        context.close()
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(f"{base}/search.html")
-        take(server)
-        result = page.evaluate(PF_COLD_JS.replace("BUNDLE", bundle), [q.text, SHOWN])
-        cold[-1]["harness_ms"] = result["ms"]
-        take(server)
-        context.close()
+def warm_pagefind(browser, base: str, server, queries: list[Query], bundle: str) -> list[dict]:
+    """The same for a Pagefind bundle, driven through its JS API."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{base}/search.html")
@@ -408,7 +425,7 @@ def run_pagefind(browser, base: str, server, queries: list[Query], bundle: str, 
             {"bytes": spent, "ids": [u.rsplit("/", 1)[-1].removesuffix(".html") for u in urls]}
         )
     context.close()
-    return {"cold": cold, "warm": warm}
+    return warm
 
 
 # --- scoring and printing ------------------------------------------------------------
@@ -510,15 +527,20 @@ def bench_corpus(name: str, args: argparse.Namespace, browser) -> str:
         for bundle in ("pf152", "pf160"):
             reuse = args.reuse_pagefind and (work / f"{bundle}.build.json").is_file()
             builds[bundle] = build_pagefind(work, bundle, args.work, reuse)
-    engines = {}
+    bundles = [b for b in builds if b != "ours"]
     with serve(work / "site") as (base, server):
-        engines["ours"] = {"run": run_ours(browser, base, server, queries, order, args.cold_every),
-                           "build": builds["ours"]}  # fmt: skip
-        for bundle in [b for b in builds if b != "ours"]:
+        cold = run_cold(browser, base, server, queries[:: args.cold_every], bundles)
+        engines = {
+            "ours": {"run": {"cold": cold["ours"],
+                             "warm": warm_ours(browser, base, server, queries, order)},
+                     "build": builds["ours"]},
+        }  # fmt: skip
+        for bundle in bundles:
             engines[f"Pagefind {builds[bundle]['version'].split()[-1]}"] = {
-                "run": run_pagefind(browser, base, server, queries, bundle, args.cold_every),
+                "run": {"cold": cold[bundle],
+                        "warm": warm_pagefind(browser, base, server, queries, bundle)},
                 "build": builds[bundle],
-            }
+            }  # fmt: skip
     return report(label, queries, docs, engines)
 
 
