@@ -57,20 +57,24 @@ def staged(out_dir: Path) -> Iterator[Path]:
 def write_tree(files: Sequence[OutputFile], root: Path) -> None:
     """Write every file below root, making folders as needed (several processes may share root)."""
     _check_paths(files)
-    made: set[Path] = set()
+    # Plain strings, not pathlib: this runs once per file, 40,000 times in a large build.
+    base = os.fspath(root)
+    made: set[str] = set()
     for output in files:
-        target = root / output.path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(output.data)
+        target = os.path.join(base, output.path)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        with open(target, "wb") as out:
+            out.write(output.data)
 
 
 def _check_paths(files: Sequence[OutputFile]) -> None:
     """An output path must stay below site/: no absolute paths, no '..'."""
     for output in files:
-        parts = Path(output.path).parts
-        if not parts or Path(output.path).is_absolute() or ".." in parts:
+        parts = [part for part in output.path.split("/") if part not in ("", ".")]
+        if not parts or output.path.startswith("/") or ".." in parts:
             raise ArchiveError(f"拒绝写到站点目录之外：{output.path!r}")
 
 
