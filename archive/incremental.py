@@ -34,9 +34,8 @@ from typing import Any, Protocol
 import jinja2
 from jinja2 import meta
 
-from archive import urls, workers
+from archive import urls, workers, write
 from archive.config import SiteConfig
-from archive.errors import ArchiveError
 from archive.model import OutputFile
 
 
@@ -87,10 +86,7 @@ def sync_tree(out_dir: Path, files: Iterable[OutputFile], state: OutputState) ->
 def _check_paths(files: tuple[OutputFile, ...]) -> None:
     """Every path relative, below the output folder, and made by one output only."""
     urls.check_unique((f.path, f.path) for f in files)
-    for output in files:
-        parts = [part for part in output.path.split("/") if part not in ("", ".")]
-        if not parts or output.path.startswith("/") or ".." in parts or "\\" in output.path:
-            raise ArchiveError(f"拒绝写到站点目录之外：{output.path!r}")
+    write.check_paths(files)
 
 
 def _read_existing(out_dir: Path) -> dict[str, tuple[bytes | None, int, int]]:

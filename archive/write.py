@@ -31,7 +31,7 @@ AT_FDCWD = -100
 def write_site(files: Sequence[OutputFile], out_dir: Path) -> None:
     """Replace out_dir with exactly these files; on any error the old out_dir stays."""
     urls.check_unique((f.path, f.path) for f in files)
-    _check_paths(files)
+    check_paths(files)
     with staged(out_dir) as staging:
         write_tree(files, staging)
 
@@ -56,7 +56,7 @@ def staged(out_dir: Path) -> Iterator[Path]:
 
 def write_tree(files: Sequence[OutputFile], root: Path) -> None:
     """Write every file below root, making folders as needed (several processes may share root)."""
-    _check_paths(files)
+    check_paths(files)
     # Plain strings, not pathlib: this runs once per file, 40,000 times in a large build.
     base = os.fspath(root)
     made: set[str] = set()
@@ -70,11 +70,11 @@ def write_tree(files: Sequence[OutputFile], root: Path) -> None:
             out.write(output.data)
 
 
-def _check_paths(files: Sequence[OutputFile]) -> None:
-    """An output path must stay below site/: no absolute paths, no '..'."""
+def check_paths(files: Sequence[OutputFile]) -> None:
+    """An output path must stay below site/: relative, no '..', no backslash."""
     for output in files:
         parts = [part for part in output.path.split("/") if part not in ("", ".")]
-        if not parts or output.path.startswith("/") or ".." in parts:
+        if not parts or output.path.startswith("/") or ".." in parts or "\\" in output.path:
             raise ArchiveError(f"拒绝写到站点目录之外：{output.path!r}")
 
 
