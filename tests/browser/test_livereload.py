@@ -151,7 +151,9 @@ def test_edit_reloads_once_error_shows_fix_recovers(server: DevServer, page: Pag
         if other != article:
             other.write_text(other.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
     expect(title).to_have_text("编辑后的新标题", timeout=WAIT_MS)
-    time.sleep(1.5)  # long enough for a second rebuild and reload, if there were one
+    # Long enough for a second rebuild and reload, if there were one; waiting through
+    # Playwright (not time.sleep) lets it deliver the page's load events meanwhile.
+    page.wait_for_timeout(1500)
     assert server.status()["builds"] == builds + 1
     assert len(loads) == 1, loads
 
