@@ -266,29 +266,35 @@ def _units(
     deltas = np.diff(values, prepend=0)
     deltas[new_key] = values[new_key]
     lengths = varint_lengths(deltas)
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
+    blob = encode_varints(deltas, lengths)
+    return [
+        Unit(
+            key=prefix + key_chars(int(keys[first])),
+            part=part,
+            data=blob[start:end],
+            count=last - first + 1,
+            base=0 if new_key[first] else int(values[first - 1]),
+        )
+        for first, last, part, start, end in _cuts(new_key, lengths, part_bytes)
+    ]
+
+
+def _cuts(
+    new_key: np.ndarray, sizes: np.ndarray, part_bytes: int
+) -> list[tuple[int, int, int, int, int]]:
+    """(first entry, last entry, part, start byte, end byte) of each unit: the entries
+    of a key (new_key marks each key's first), cut every part_bytes encoded bytes."""
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
     key_first = np.flatnonzero(new_key)
     key_of = np.cumsum(new_key) - 1
     part = (starts - starts[key_first][key_of]) // part_bytes
     cut = new_key.copy()
     cut[1:] |= part[1:] != part[:-1]
     firsts = np.flatnonzero(cut)
-    lasts = np.append(firsts[1:], len(keys)) - 1
-    blob = encode_varints(deltas, lengths)
-    units = []
-    for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True):
-        head = int(key_first[key_of[first]])
-        units.append(
-            Unit(
-                key=prefix + key_chars(int(keys[first])),
-                part=int(part[first]),
-                data=blob[int(starts[first]) : int(ends[last])],
-                count=last - first + 1,
-                base=0 if first == head else int(values[first - 1]),
-            )
-        )
-    return units
+    lasts = np.append(firsts[1:], len(new_key)) - 1
+    columns = (firsts, lasts, part[firsts], starts[firsts], ends[lasts])
+    return list(zip(*(column.tolist() for column in columns), strict=True))
 
 
 # Positions per bucket of the n-gram stage: bounds the stage's temporary arrays
@@ -406,26 +412,18 @@ def _pair_units(
     pairs = np.empty(2 * len(keys), dtype=np.int64)
     pairs[0::2], pairs[1::2] = deltas, values
     lengths = varint_lengths(pairs)
-    sizes = lengths[0::2] + lengths[1::2]
-    ends = np.cumsum(sizes)
-    starts = ends - sizes
-    key_first = np.flatnonzero(new_key)
-    key_of = np.cumsum(new_key) - 1
-    part = (starts - starts[key_first][key_of]) // part_bytes
-    cut = new_key.copy()
-    cut[1:] |= part[1:] != part[:-1]
-    firsts = np.flatnonzero(cut)
-    lasts = np.append(firsts[1:], len(keys)) - 1
     blob = encode_varints(pairs, lengths)
     return [
         Unit(
             key=prefix + key_chars(int(keys[first])),
-            part=int(part[first]),
-            data=blob[int(starts[first]) : int(ends[last])],
+            part=part,
+            data=blob[start:end],
             count=2 * (last - first + 1),
             base=0 if new_key[first] else int(docs[first - 1]),
         )
-        for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True)
+        for first, last, part, start, end in _cuts(
+            new_key, lengths[0::2] + lengths[1::2], part_bytes
+        )
     ]
 
 
