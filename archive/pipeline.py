@@ -40,6 +40,7 @@ from archive.load import (
     load_remembered,
     remember,
 )
+from archive.memory import release_memory
 from archive.model import Analysis, Article, OutputFile, Taxonomy
 from archive.render import Page
 from archive.search import build_search_index
@@ -160,7 +161,13 @@ class Memory:
         made_for = (config, taxonomy)
         if self.search is None or self.search[0] != made_for:
             self.search = (made_for, SearchIndexer(config, taxonomy))
-        return self.search[1].files(articles)
+        indexer = self.search[1]
+        files = indexer.files(articles)
+        if indexer.last_update == "full":
+            # A whole index build's temporary arrays are free now: hand them back before
+            # analysis and rendering grow the process, or serve peaks at the sum of both.
+            release_memory()
+        return files
 
 
 def build_into(

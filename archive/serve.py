@@ -19,8 +19,6 @@ through symlinks that point outside the root.
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import dataclasses
 import gc
 import html
@@ -46,6 +44,7 @@ from tornado import httpserver, ioloop, netutil, web, websocket
 
 from archive.config import ConfigError, SiteConfig
 from archive.errors import ArchiveError
+from archive.memory import release_memory
 from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
 
 QUIET_SECONDS = 0.05  # a burst is over once nothing changed for this long
@@ -467,16 +466,6 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
         return summary
 
     return build
-
-
-def release_memory() -> None:
-    """Hand memory freed by a build back to the system (glibc keeps it otherwise)."""
-    name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(name) if name else None
-    trim = getattr(libc, "malloc_trim", None)
-    if trim is not None:
-        gc.collect()
-        trim(0)
 
 
 def watched_paths(config: SiteConfig, config_file: Path) -> tuple[Path, ...]:

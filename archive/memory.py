@@ -1,0 +1,22 @@
+"""Helper: give memory a long-running process freed back to the system.
+
+glibc keeps freed heap pages for reuse, so a serve process that built a large
+temporary structure (the search index's arrays, a whole build's pages) would
+stay at its high-water mark for good without an explicit trim.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+
+
+def release_memory() -> None:
+    """Collect garbage, then hand the free heap pages back (glibc's malloc_trim)."""
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    trim = getattr(libc, "malloc_trim", None)
+    if trim is not None:
+        gc.collect()
+        trim(0)
