@@ -149,11 +149,6 @@ def file_stamp(path: Path) -> tuple[int, int, int]:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def load_article(path: Path, districts: frozenset[str], suggest: Suggest) -> Article:
-    """One article file -> Article, or ArchiveErrors naming each bad line."""
-    return _load(path, districts, suggest)[0]
-
-
 def _load(
     path: Path, districts: frozenset[str], suggest: Suggest
 ) -> tuple[Article, dict[str, int]]:
