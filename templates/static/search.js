@@ -450,201 +450,227 @@
     if (end < text.length || more) { parent.appendChild(document.createTextNode("…")); }
   }
 
-  // --- the page --------------------------------------------------------------
-  var input = document.getElementById("search-q");
-  var form = document.getElementById("search-form");
-  var list = document.getElementById("results");
-  var facetBox = document.getElementById("facets");
-  var status = document.getElementById("search-status");
-  var hint = document.getElementById("search-hint");
-  var more = document.getElementById("search-more");
-  var chips = document.getElementById("search-filters");
-  if (!input || !list) { return; }
-  var state = { q: "", filters: {}, docs: [], terms: [], shown: 0 }, generation = 0, timer = 0;
-
+  // --- the page's own query ---------------------------------------------------
   function readUrl() {
     var params = new URLSearchParams(location.search), filters = {};
     FACETS.forEach(function (f) { var v = params.get(f); if (v) { filters[f] = v; } });
     return { q: params.get("q") || "", filters: filters };
   }
-  function urlFor(q, filters) {
-    var params = new URLSearchParams();
-    if (q) { params.set("q", q); }
-    FACETS.forEach(function (f) { if (filters[f]) { params.set(f, filters[f]); } });
-    var s = params.toString();
-    return location.pathname + (s ? "?" + s : "");
+  // This script runs in <head>, before the stylesheet: a page opened with ?q= (or
+  // filters) starts its query and its first records now, so they load while the
+  // stylesheet and the body do; the page section below uses the same promises.
+  var opened = readUrl(), openedQuery = null;
+  if (opened.q || Object.keys(opened.filters).length) {
+    openedQuery = query(opened.q, opened.filters);
+    openedQuery.then(function (out) {
+      (out.docs || []).slice(0, PAGE).forEach(function (doc, i) {
+        result(doc, out.terms, out.from ? out.from(doc) : undefined, i ? "low" : "high").catch(function () {});
+      });
+    }, function () {});
+  } else {
+    meta();  // the page preloads it: read the index before the first keystroke
   }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined) { node.textContent = text; }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function setStatus(text) { status.textContent = text; }
 
-  function run(push) {
-    var mine = ++generation;
-    var url = urlFor(state.q, state.filters);
-    if (url !== location.pathname + location.search) {
-      history[push ? "pushState" : "replaceState"](null, "", url);
+  // --- the page --------------------------------------------------------------
+  // Runs once the body is parsed ("interactive": before deferred scripts and the
+  // stylesheet they wait for), so results go into the page as soon as they can.
+  function whenParsed(start) {
+    if (document.readyState !== "loading") { start(); return; }
+    document.addEventListener("readystatechange", function once() {
+      document.removeEventListener("readystatechange", once);
+      start();
+    });
+  }
+  whenParsed(function () {
+    var input = document.getElementById("search-q");
+    var form = document.getElementById("search-form");
+    var list = document.getElementById("results");
+    var facetBox = document.getElementById("facets");
+    var status = document.getElementById("search-status");
+    var hint = document.getElementById("search-hint");
+    var more = document.getElementById("search-more");
+    var chips = document.getElementById("search-filters");
+    if (!input || !list) { return; }
+    var state = { q: "", filters: {}, docs: [], terms: [], shown: 0 }, generation = 0, timer = 0;
+
+    function urlFor(q, filters) {
+      var params = new URLSearchParams();
+      if (q) { params.set("q", q); }
+      FACETS.forEach(function (f) { if (filters[f]) { params.set(f, filters[f]); } });
+      var s = params.toString();
+      return location.pathname + (s ? "?" + s : "");
     }
-    renderChips();
-    return query(state.q, state.filters).then(function (out) {
-      if (mine !== generation) { return; }
-      state.docs = out.docs; state.terms = out.terms; state.from = out.from; state.shown = 0;
-      clear(list); clear(hint); clear(facetBox); more.hidden = true;
-      if (out.state === "empty") { setStatus("输入关键词，搜索标题、正文、区县、举措和人名。"); return; }
-      if (out.state === "short") { setStatus("关键词太短：请至少输入一个汉字或两个字母、数字。"); return; }
-      if (out.state === "none") { renderFacets(out.facets); setStatus(noneText()); renderSuggestions(); return; }
-      // The count and the facets are drawn with the first result, in one frame:
-      // drawing them first would lay the page out while the records arrive.
-      function summary() {
-        renderFacets(out.facets);
-        setStatus("找到 " + out.docs.length + " 篇文章" + (state.q ? "包含“" + state.q.trim() + "”" : ""));
+    function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+    function el(tag, text, cls) {
+      var node = document.createElement(tag);
+      if (text !== undefined) { node.textContent = text; }
+      if (cls) { node.className = cls; }
+      return node;
+    }
+    function setStatus(text) { status.textContent = text; }
+
+    // pending: the query's promise when it is already under way (the opened URL's)
+    function run(push, pending) {
+      var mine = ++generation;
+      var url = urlFor(state.q, state.filters);
+      if (url !== location.pathname + location.search) {
+        history[push ? "pushState" : "replaceState"](null, "", url);
       }
-      return showMore(mine, summary).catch(function () {
-        if (mine === generation) { setStatus("搜索结果加载失败，请稍后刷新页面重试。"); }
-      });
-    }, function () {
-      if (mine === generation) { setStatus("搜索索引加载失败，请稍后刷新页面重试。"); }
-    });
-  }
-  function noneText() {
-    return state.q ? "没有找到包含“" + state.q.trim() + "”的文章。" : "没有符合筛选条件的文章。";
-  }
-  function renderSuggestions() {
-    if (Object.keys(state.filters).length) {
-      var a = el("a", "去掉筛选条件再搜索");
-      a.href = urlFor(state.q, {});
-      a.addEventListener("click", function (e) { e.preventDefault(); state.filters = {}; run(true); });
-      hint.appendChild(a);
-    }
-    var longest = state.terms.slice().sort(function (a, b) { return b.length - a.length; })[0] || "";
-    var chars = Array.from(longest);
-    if (chars.length > 2) {
-      var shorter = chars.slice(0, Math.max(2, Math.floor(chars.length / 2))).join("");
-      var b = el("a", "试试更短的词：" + shorter);
-      b.href = urlFor(shorter, state.filters);
-      b.addEventListener("click", function (e) { e.preventDefault(); state.q = shorter; input.value = shorter; run(true); });
-      if (hint.firstChild) { hint.appendChild(document.createTextNode(" · ")); }
-      hint.appendChild(b);
-    }
-  }
-  // `first`, if given, runs once the first of these results is on the page
-  function showMore(mine, first) {
-    var batch = state.docs.slice(state.shown, state.shown + PAGE);
-    state.shown += batch.length;
-    // fetched in parallel, shown in rank order as soon as each and those above it arrive
-    var shown = Promise.resolve();
-    batch.map(function (doc, i) {
-      return result(doc, state.terms, state.from ? state.from(doc) : undefined, i ? "low" : "high");
-    }).forEach(function (pending) {
-      shown = shown.then(function () { return pending; }).then(function (r) {
+      renderChips();
+      return (pending || query(state.q, state.filters)).then(function (out) {
         if (mine !== generation) { return; }
-        list.appendChild(resultItem(r));
-        if (first) { first(); first = null; }
+        state.docs = out.docs; state.terms = out.terms; state.from = out.from; state.shown = 0;
+        clear(list); clear(hint); clear(facetBox); more.hidden = true;
+        if (out.state === "empty") { setStatus("输入关键词，搜索标题、正文、区县、举措和人名。"); return; }
+        if (out.state === "short") { setStatus("关键词太短：请至少输入一个汉字或两个字母、数字。"); return; }
+        if (out.state === "none") { renderFacets(out.facets); setStatus(noneText()); renderSuggestions(); return; }
+        // The count and the facets are drawn with the first result, in one frame:
+        // drawing them first would lay the page out while the records arrive.
+        function summary() {
+          renderFacets(out.facets);
+          setStatus("找到 " + out.docs.length + " 篇文章" + (state.q ? "包含“" + state.q.trim() + "”" : ""));
+        }
+        return showMore(mine, summary).catch(function () {
+          if (mine === generation) { setStatus("搜索结果加载失败，请稍后刷新页面重试。"); }
+        });
+      }, function () {
+        if (mine === generation) { setStatus("搜索索引加载失败，请稍后刷新页面重试。"); }
       });
-    });
-    return shown.then(function () {
-      if (mine === generation) { more.hidden = state.shown >= state.docs.length; }
-    });
-  }
-  function resultItem(r) {
-    var li = el("li", undefined, "result");
-    var h = el("h2", undefined, "result-title");
-    var a = el("a", undefined, "result-link");
-    a.href = r.url;
-    appendMarked(a, r.title, state.terms);
-    h.appendChild(a);
-    li.appendChild(h);
-    var parts = [r.date].concat(r.districts, r.programmes);
-    if (r.kind !== "article") { parts.push(KIND_LABELS[r.kind] || r.kind); }
-    li.appendChild(el("p", parts.join(" · "), "result-meta"));
-    var p = el("p", undefined, "result-snippet");
-    snippet(p, r.text, state.terms, r.more);
-    li.appendChild(p);
-    return li;
-  }
-  function renderFacets(facets) {
-    clear(facetBox);
-    if (!facets) { return; }
-    FACETS.forEach(function (facet) {
-      var values = facets[facet];
-      if (!values.length) { return; }
-      var section = el("section", undefined, "facet");
-      section.appendChild(el("h2", FACET_LABELS[facet]));
-      var ul = el("ul");
-      values.forEach(function (v) {
-        var active = state.filters[facet] === v.name;
+    }
+    function noneText() {
+      return state.q ? "没有找到包含“" + state.q.trim() + "”的文章。" : "没有符合筛选条件的文章。";
+    }
+    function renderSuggestions() {
+      if (Object.keys(state.filters).length) {
+        var a = el("a", "去掉筛选条件再搜索");
+        a.href = urlFor(state.q, {});
+        a.addEventListener("click", function (e) { e.preventDefault(); state.filters = {}; run(true); });
+        hint.appendChild(a);
+      }
+      var longest = state.terms.slice().sort(function (a, b) { return b.length - a.length; })[0] || "";
+      var chars = Array.from(longest);
+      if (chars.length > 2) {
+        var shorter = chars.slice(0, Math.max(2, Math.floor(chars.length / 2))).join("");
+        var b = el("a", "试试更短的词：" + shorter);
+        b.href = urlFor(shorter, state.filters);
+        b.addEventListener("click", function (e) { e.preventDefault(); state.q = shorter; input.value = shorter; run(true); });
+        if (hint.firstChild) { hint.appendChild(document.createTextNode(" · ")); }
+        hint.appendChild(b);
+      }
+    }
+    // `first`, if given, runs once the first of these results is on the page
+    function showMore(mine, first) {
+      var batch = state.docs.slice(state.shown, state.shown + PAGE);
+      state.shown += batch.length;
+      // fetched in parallel, shown in rank order as soon as each and those above it arrive
+      var shown = Promise.resolve();
+      batch.map(function (doc, i) {
+        return result(doc, state.terms, state.from ? state.from(doc) : undefined, i ? "low" : "high");
+      }).forEach(function (pending) {
+        shown = shown.then(function () { return pending; }).then(function (r) {
+          if (mine !== generation) { return; }
+          list.appendChild(resultItem(r));
+          if (first) { first(); first = null; }
+        });
+      });
+      return shown.then(function () {
+        if (mine === generation) { more.hidden = state.shown >= state.docs.length; }
+      });
+    }
+    function resultItem(r) {
+      var li = el("li", undefined, "result");
+      var h = el("h2", undefined, "result-title");
+      var a = el("a", undefined, "result-link");
+      a.href = r.url;
+      appendMarked(a, r.title, state.terms);
+      h.appendChild(a);
+      li.appendChild(h);
+      var parts = [r.date].concat(r.districts, r.programmes);
+      if (r.kind !== "article") { parts.push(KIND_LABELS[r.kind] || r.kind); }
+      li.appendChild(el("p", parts.join(" · "), "result-meta"));
+      var p = el("p", undefined, "result-snippet");
+      snippet(p, r.text, state.terms, r.more);
+      li.appendChild(p);
+      return li;
+    }
+    function renderFacets(facets) {
+      clear(facetBox);
+      if (!facets) { return; }
+      FACETS.forEach(function (facet) {
+        var values = facets[facet];
+        if (!values.length) { return; }
+        var section = el("section", undefined, "facet");
+        section.appendChild(el("h2", FACET_LABELS[facet]));
+        var ul = el("ul");
+        values.forEach(function (v) {
+          var active = state.filters[facet] === v.name;
+          var filters = Object.assign({}, state.filters);
+          if (active) { delete filters[facet]; } else { filters[facet] = v.name; }
+          var li = el("li"), a = el("a", facet === "kind" ? (KIND_LABELS[v.name] || v.name) : v.name);
+          a.href = urlFor(state.q, filters);
+          a.setAttribute("data-facet", facet);
+          a.setAttribute("data-value", v.name);
+          if (active) { a.setAttribute("aria-current", "true"); }
+          a.addEventListener("click", function (e) { e.preventDefault(); state.filters = filters; run(true); });
+          li.appendChild(a);
+          li.appendChild(el("span", String(v.count), "count"));
+          ul.appendChild(li);
+        });
+        section.appendChild(ul);
+        facetBox.appendChild(section);
+      });
+    }
+    function renderChips() {
+      clear(chips);
+      Object.keys(state.filters).forEach(function (facet) {
         var filters = Object.assign({}, state.filters);
-        if (active) { delete filters[facet]; } else { filters[facet] = v.name; }
-        var li = el("li"), a = el("a", facet === "kind" ? (KIND_LABELS[v.name] || v.name) : v.name);
+        delete filters[facet];
+        var a = el("a", FACET_LABELS[facet] + "：" + state.filters[facet] + " ×", "chip");
         a.href = urlFor(state.q, filters);
-        a.setAttribute("data-facet", facet);
-        a.setAttribute("data-value", v.name);
-        if (active) { a.setAttribute("aria-current", "true"); }
+        a.setAttribute("aria-label", "去掉筛选 " + FACET_LABELS[facet] + " " + state.filters[facet]);
         a.addEventListener("click", function (e) { e.preventDefault(); state.filters = filters; run(true); });
-        li.appendChild(a);
-        li.appendChild(el("span", String(v.count), "count"));
-        ul.appendChild(li);
+        chips.appendChild(a);
       });
-      section.appendChild(ul);
-      facetBox.appendChild(section);
-    });
-  }
-  function renderChips() {
-    clear(chips);
-    Object.keys(state.filters).forEach(function (facet) {
-      var filters = Object.assign({}, state.filters);
-      delete filters[facet];
-      var a = el("a", FACET_LABELS[facet] + "：" + state.filters[facet] + " ×", "chip");
-      a.href = urlFor(state.q, filters);
-      a.setAttribute("aria-label", "去掉筛选 " + FACET_LABELS[facet] + " " + state.filters[facet]);
-      a.addEventListener("click", function (e) { e.preventDefault(); state.filters = filters; run(true); });
-      chips.appendChild(a);
-    });
-  }
-  function links() { return Array.prototype.slice.call(list.querySelectorAll("a.result-link")); }
+    }
+    function links() { return Array.prototype.slice.call(list.querySelectorAll("a.result-link")); }
 
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () { state.q = input.value; run(false); }, DEBOUNCE_MS);
-  });
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    clearTimeout(timer);
-    state.q = input.value;
-    run(false);
-  });
-  more.addEventListener("click", function () { showMore(generation); });
-  document.addEventListener("keydown", function (e) {
-    var target = e.target, inField = /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable;
-    if (e.key === "/" && !inField && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { state.q = input.value; run(false); }, DEBOUNCE_MS);
+    });
+    form.addEventListener("submit", function (e) {
       e.preventDefault();
-      input.focus();
-      input.select();
-      return;
-    }
-    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") { return; }
-    var all = links(), at = all.indexOf(target);
-    if (target !== input && at < 0) { return; }
-    e.preventDefault();
-    if (e.key === "ArrowDown") {
-      if (at + 1 < all.length) { all[at + 1].focus(); }
-    } else if (at > 0) {
-      all[at - 1].focus();
-    } else {
-      input.focus();
-    }
+      clearTimeout(timer);
+      state.q = input.value;
+      run(false);
+    });
+    more.addEventListener("click", function () { showMore(generation); });
+    document.addEventListener("keydown", function (e) {
+      var target = e.target, inField = /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable;
+      if (e.key === "/" && !inField && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        input.focus();
+        input.select();
+        return;
+      }
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") { return; }
+      var all = links(), at = all.indexOf(target);
+      if (target !== input && at < 0) { return; }
+      e.preventDefault();
+      if (e.key === "ArrowDown") {
+        if (at + 1 < all.length) { all[at + 1].focus(); }
+      } else if (at > 0) {
+        all[at - 1].focus();
+      } else {
+        input.focus();
+      }
+    });
+    window.addEventListener("popstate", function () {
+      var s = readUrl();
+      state.q = s.q; state.filters = s.filters; input.value = s.q;
+      run(false);
+    });
+    state.q = opened.q; state.filters = opened.filters; input.value = opened.q;
+    run(false, openedQuery);
   });
-  window.addEventListener("popstate", function () {
-    var s = readUrl();
-    state.q = s.q; state.filters = s.filters; input.value = s.q;
-    run(false);
-  });
-  meta();  // the page preloads it: start reading the index before the first keystroke
-  var initial = readUrl();
-  state.q = initial.q; state.filters = initial.filters; input.value = initial.q;
-  run(false);
 })();
