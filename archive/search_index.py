@@ -299,26 +299,57 @@ def _cuts(
 
 # Positions per bucket of the n-gram stage: bounds the stage's temporary arrays
 # (about 40 bytes a position) whatever the corpus size.
-BUCKET_POSITIONS = 2_000_000
+BUCKET_POSITIONS = 1_000_000
+# Characters encoded at a time when a whole corpus is turned into code points, so
+# the 4-byte copy of the text never exists whole.
+CODE_CHUNK = 1 << 20
 
 
-def _ranks(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All documents as dense character ranks (0 = separator), the ranked
-    characters, and each document's length."""
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    if len(codes) >= 1 << 32:  # varints and the packed sort hold positions in 32 bits
-        raise ValueError(f"search index: {len(codes)} positions, more than 2**32")
-    # Code points -> dense ranks in code-point order, so a bigram packs into few bits;
+def present_codes(joined: str) -> np.ndarray:
+    """The distinct code points of a text, ascending."""
+    seen = np.zeros(1, dtype=bool)
+    for start in range(0, len(joined), CODE_CHUNK):
+        codes = np.frombuffer(joined[start : start + CODE_CHUNK].encode("utf-32-le"), np.uint32)
+        top = int(codes.max()) + 1
+        if top > len(seen):
+            seen = np.concatenate((seen, np.zeros(top - len(seen), dtype=bool)))
+        seen[codes] = True
+    return np.flatnonzero(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """All documents laid end to end as dense character ranks (0 = separator)."""
+
+    ranks: np.ndarray  # uint16 per position, then two separators past the end
+    present: np.ndarray  # the character of each rank
+    starts: np.ndarray  # each document's first position, then the total
+    slot_doc: np.ndarray  # the document of each ALIGN slot of positions
+
+
+def rank_texts(texts: Sequence[str]) -> Ranked:
+    """Positioned texts (each a multiple of ALIGN long) -> their Ranked form."""
+    joined = "".join(texts)
+    if len(joined) >= 1 << 32:  # varints and the packed sorts hold positions in 32 bits
+        raise ValueError(f"search index: {len(joined)} positions, more than 2**32")
+    # Code points -> dense ranks in code-point order, so an n-gram packs into few bits;
     # the separator (code 0) is present in every padded document and ranks 0.
-    present = np.flatnonzero(np.bincount(codes, minlength=1))
-    present = present if len(present) else np.zeros(1, dtype=np.int64)
+    present = present_codes(joined) if joined else np.zeros(1, dtype=np.int64)
     if len(present) > 1 << 16:
         raise ValueError(f"search index: {len(present)} distinct characters, more than 65,536")
     rank = np.zeros(int(present[-1]) + 1, dtype=np.uint16)
     rank[present] = np.arange(len(present), dtype=np.uint16)
-    ranks = rank[codes]
+    ranks = np.zeros(len(joined) + 2, dtype=np.uint16)
+    for start in range(0, len(joined), CODE_CHUNK):
+        chunk = joined[start : start + CODE_CHUNK].encode("utf-32-le")
+        ranks[start : start + len(chunk) // 4] = rank[np.frombuffer(chunk, np.uint32)]
+    del joined
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    return ranks, present, lengths
+    if np.any(lengths % ALIGN):
+        raise ValueError("search index: a positioned text is not a multiple of ALIGN long")
+    doc_type = np.uint16 if len(texts) <= 1 << 16 else np.uint32
+    slot_doc = np.repeat(np.arange(len(texts), dtype=doc_type), lengths // ALIGN)
+    return Ranked(ranks, present, np.concatenate(([0], np.cumsum(lengths))), slot_doc)
 
 
 def _buckets(ranks: np.ndarray, size: int) -> list[tuple[int, int]]:
@@ -331,37 +362,18 @@ def _buckets(ranks: np.ndarray, size: int) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in itertools.pairwise(edges) if lo < hi]
 
 
-def _bucket_pairs(
-    ranks: np.ndarray, doc_of: np.ndarray, count: int, lo: int, hi: int
-) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-    """(trigram, position), (bigram, position) and (character, document) pairs
-    of one rank range of first characters, each sorted by key then value.
+def _sorted_by_key(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(key, position) pairs with positions ascending -> sorted by key then position.
 
-    Positions come in order, so stable radix sorts (last character first) order
-    the n-grams by key and then position.
+    A least-significant-digit radix sort on 16-bit digits: numpy sorts 16-bit
+    integers stably by counting, which beats one sort of packed 64-bit integers.
     """
-    first = ranks[:-1]
-    inside = (first >= lo) & (first < hi)
-    at = np.flatnonzero(inside & (ranks[1:] != 0))
-    # the third character (a separator past the end, which ends every document anyway)
-    tri = at[ranks[np.minimum(at + 2, len(ranks) - 1)] != 0]
-    for shift in (2, 1, 0):
-        tri = tri[np.argsort(ranks[tri + shift], kind="stable")]
-    trigrams = (
-        (first[tri].astype(np.int64) * count + ranks[tri + 1]) * count + ranks[tri + 2],
-        tri.astype(np.int64),
-    )
-    at = at[np.argsort(ranks[at + 1], kind="stable")]
-    at = at[np.argsort(first[at], kind="stable")]
-    bigrams = first[at].astype(np.int64) * count + ranks[at + 1], at.astype(np.int64)
-    last = ranks[-1:]
-    at = np.flatnonzero(np.concatenate((inside, (last >= lo) & (last < hi))))
-    return trigrams, bigrams, _char_docs(ranks[at], doc_of[at], lo, hi, len_docs(doc_of))
-
-
-def len_docs(doc_of: np.ndarray) -> int:
-    """How many documents a position -> document array covers."""
-    return int(doc_of[-1]) + 1 if len(doc_of) else 0
+    top = int(keys.max()).bit_length() if len(keys) else 0
+    digits = [((keys >> shift) & 0xFFFF).astype(np.uint16) for shift in range(16, top, 16)]
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    for digit in digits:
+        order = order[np.argsort(digit[order], kind="stable")]
+    return keys[order], positions[order]
 
 
 def _char_docs(
@@ -377,14 +389,14 @@ def _char_docs(
 
 
 def _doc_hits(
-    keys: np.ndarray, positions: np.ndarray, doc_of: np.ndarray, starts: np.ndarray, layout: Layout
+    keys: np.ndarray, positions: np.ndarray, ranked: Ranked, layout: Layout
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(key, position) pairs sorted by key then position -> (key, document, hit) per
     distinct pair, where hit = body count << 2 | in tags << 1 | in title."""
     if len(keys) == 0:
         return keys, keys, keys
-    docs = doc_of[positions].astype(np.int64)
-    at = positions - starts[docs]
+    docs = ranked.slot_doc[positions // ALIGN].astype(np.int64)
+    at = positions - ranked.starts[docs]
     new = np.append(True, (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1]))
     firsts = np.flatnonzero(new)
     body = np.add.reduceat((at >= layout.body_base).astype(np.int64), firsts)
@@ -435,30 +447,43 @@ def ngram_units(
 
     Positions count from the start of the first document; documents are laid
     end to end (each ends with a separator), so the meta table's lengths map a
-    position back to its document and field. Worked through in buckets of
-    first characters, so memory stays bounded.
+    position back to its document and field.
     """
-    ranks, present, lengths = _ranks(texts)
-    count = len(present)
-    doc_type = np.uint16 if len(texts) <= 1 << 16 else np.uint32
-    doc_of = np.repeat(np.arange(len(texts), dtype=doc_type), lengths)
-    starts = np.concatenate(([0], np.cumsum(lengths)))
+    return ranked_units(rank_texts(texts), layout, part_bytes)
+
+
+def ranked_units(ranked: Ranked, layout: Layout, part_bytes: int = PART_RAW_BYTES) -> list[Unit]:
+    """ngram_units of texts already ranked. Worked through in buckets of first
+    characters, so memory stays bounded; within a bucket, one kind of key at a
+    time, each kind's arrays gone before the next kind's are made."""
+    ranks, present = ranked.ranks, ranked.present
+    count, documents = len(present), len(ranked.starts) - 1
 
     def chars(*ks: int) -> str:
         return "".join(chr(present[k]) for k in ks)
 
+    def trigram_chars(lo: int) -> Callable[[int], str]:  # keys count from rank lo
+        return lambda k: chars(lo + k // (count * count), k // count % count, k % count)
+
+    def bigram_chars(lo: int) -> Callable[[int], str]:
+        return lambda k: chars(lo + k // count, k % count)
+
     units: list[Unit] = []
     for lo, hi in _buckets(ranks, BUCKET_POSITIONS):
-        trigrams, bigrams, unigrams = _bucket_pairs(ranks, doc_of, count, lo, hi)
-        units += _units(
-            "t",
-            *trigrams,
-            lambda k: chars(k // (count * count), k // count % count, k % count),
-            part_bytes,
-        )
-        hits = _doc_hits(*bigrams, doc_of, starts, layout)
-        units += _pair_units("b", *hits, lambda k: chars(k // count, k % count), part_bytes)
+        at = np.flatnonzero((ranks >= lo) & (ranks < hi))  # positions of its characters
+        unigrams = _char_docs(ranks[at], ranked.slot_doc[at // ALIGN], lo, hi, documents)
         units += _units("c", *unigrams, chars, part_bytes)
+        del unigrams
+        at = at[ranks[at + 1] != 0]  # bigrams: the second character is no separator
+        pairs = (ranks[at].astype(np.int64) - lo) * count + ranks[at + 1]
+        tri = ranks[at + 2] != 0
+        keys, positions = _sorted_by_key(pairs[tri] * count + ranks[at[tri] + 2], at[tri])
+        del tri
+        units += _units("t", keys, positions, trigram_chars(lo), part_bytes)
+        del keys, positions
+        hits = _doc_hits(*_sorted_by_key(pairs, at), ranked, layout)
+        del pairs, at
+        units += _pair_units("b", *hits, bigram_chars(lo), part_bytes)
     return units
 
 
