@@ -392,9 +392,13 @@ class Contexts:
         meta = self.meta(urls.NOT_FOUND, "页面不存在")
         return {"page": meta, "breadcrumbs": self.crumbs()}
 
-    def search(self) -> dict:
-        """The search page (search.html comes from the search stage)."""
-        return {"page": self.meta(urls.SEARCH, "搜索"), "breadcrumbs": self.crumbs()}
+    def search(self, search_route: dict | None = None) -> dict:
+        """The search page; search_route places index keys in their files (None: unknown)."""
+        return {
+            "page": self.meta(urls.SEARCH, "搜索"),
+            "breadcrumbs": self.crumbs(),
+            "search_route": search_route,
+        }
 
     def feed(self, kind: str | None, position: int) -> dict:
         """An Atom feed: the whole site, or one district or programme."""

@@ -45,6 +45,7 @@ from archive.model import Analysis, Article, OutputFile, Taxonomy
 from archive.render import Page
 from archive.search import build_search_index
 from archive.search_incremental import SearchIndexer
+from archive.search_route import route_of
 from archive.segment import make_segmenter
 from archive.taxonomy import Lookup, load_taxonomy, make_lookup
 from archive.write import staged, write_tree
@@ -247,7 +248,8 @@ def _build(
             (warn or _warn)(warning)
         with timed("规划页面", steps):
             with_search = (config.templates_dir / "search.html").is_file()
-            pages = render.plan(site, config, with_search)
+            route = _route_if_done(search_result, search_root) if with_search else None
+            pages, later = _defer_search_page(render.plan(site, config, with_search, route))
         with timed("渲染页面", steps):
             bar = progress.stage("渲染页面") if progress else None
             html = render_all(pages, bar)
@@ -258,7 +260,22 @@ def _build(
             rest = render.machine_files(site, config) + render.static_files(config.templates_dir)
         with timed("等待搜索索引", steps):
             index = tuple(search_result.result())
+        if later:  # the search page carries the index's route, known only now
+            route = route_of(index, search_root)
+            html += render_all([render.with_search_route(page, route) for page in later], None)
     return html, index, rest
+
+
+def _route_if_done(search_result: Future, root: str | None) -> dict | None:
+    """The index's route when the index is already built (a rebuild's), else None."""
+    return route_of(search_result.result(), root) if search_result.done() else None
+
+
+def _defer_search_page(pages: Sequence[Page]) -> tuple[tuple[Page, ...], tuple[Page, ...]]:
+    """(pages to render now, the search page if it still lacks its index's route)."""
+    path = urls.output_path(urls.SEARCH)
+    later = tuple(p for p in pages if p.path == path and p.context["search_route"] is None)
+    return (tuple(p for p in pages if p.path != path), later) if later else (tuple(pages), ())
 
 
 def _load(

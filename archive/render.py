@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -38,8 +38,11 @@ class Page:
     markdown: str = field(default="", repr=False)  # rendered into context["body_html"]
 
 
-def plan(site: Site, config: SiteConfig, with_search: bool) -> tuple[Page, ...]:
-    """Every page of the site, in a stable order."""
+def plan(
+    site: Site, config: SiteConfig, with_search: bool, search_route: dict | None = None
+) -> tuple[Page, ...]:
+    """Every page of the site, in a stable order; search_route (archive.search_route)
+    goes into the search page, which can render without it and get it later."""
     contexts = Contexts(site, config)
     pages = [
         Page(urls.output_path(urls.HOME), "home.html", contexts.home()),
@@ -50,11 +53,18 @@ def plan(site: Site, config: SiteConfig, with_search: bool) -> tuple[Page, ...]:
         Page(urls.NOT_FOUND, "404.html", contexts.not_found()),
     ]
     if with_search:
-        pages.append(Page(urls.output_path(urls.SEARCH), "search.html", contexts.search()))
+        pages.append(
+            Page(urls.output_path(urls.SEARCH), "search.html", contexts.search(search_route))
+        )
     pages += _feeds(site, contexts)
     pages.append(Page(urls.SITEMAP, "sitemap.xml", contexts.sitemap(_sitemap_paths(pages))))
     pages += [Page(urls.output_path(old), "redirect.html", c) for old, c in contexts.redirects()]
     return tuple(pages)
+
+
+def with_search_route(page: Page, search_route: dict) -> Page:
+    """The search page of plan() with the route of the index it searches."""
+    return replace(page, context={**page.context, "search_route": search_route})
 
 
 def _article_pages(site: Site, contexts: Contexts) -> Iterator[Page]:

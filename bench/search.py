@@ -59,6 +59,7 @@ from search_seeds import content_docs  # noqa: E402
 
 from archive.model import SearchDoc  # noqa: E402
 from archive.search_index import _date_key, build_index, doc_fields, normalise  # noqa: E402
+from archive.search_route import route_of  # noqa: E402
 from archive.segment import make_segmenter  # noqa: E402
 from archive.taxonomy import load_taxonomy  # noqa: E402
 
@@ -81,9 +82,13 @@ HEAD</head>
 <aside id="facets"></aside><ol id="results"></ol><button id="search-more" hidden>更多</button>
 </main>SCRIPT</body></html>
 """
+# As templates/search.html: preload, the index's route and the script, inline in <head>.
 SEARCH_PAGE = PAGE.replace(
-    "HEAD", '<link rel="preload" href="/search/meta.bin" as="fetch" crossorigin="anonymous">'
-).replace("SCRIPT", "<script>OURS</script>")
+    "HEAD",
+    '<link rel="preload" href="/search/meta.bin" as="fetch" crossorigin="anonymous">\n'
+    '<script type="application/json" id="search-route">ROUTE</script>\n'
+    "<script>OURS</script>",
+).replace("SCRIPT", "")
 BLANK_PAGE = (
     '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body></body></html>'
 )
@@ -230,9 +235,10 @@ def build_ours(docs: list[SearchDoc], site: Path) -> dict:
         path = site / f.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(f.data)
-    # inline, as templates/search.html has it
     script = (ROOT / "templates" / "static" / "search.js").read_text(encoding="utf-8")
-    page = SEARCH_PAGE.replace("OURS", script)
+    route = json.dumps(route_of(files, None)).replace("<", "\\u003c")  # as Jinja tojson
+    page = SEARCH_PAGE.replace("ROUTE", route)
+    page = page.replace("OURS", script)
     (site / "search" / "index.html").write_text(page, encoding="utf-8")
     largest = max(files, key=lambda f: len(f.data))
     return {

@@ -451,6 +451,26 @@
   }
 
   // --- the page's own query ---------------------------------------------------
+  // The keys a term reads (as match() and query() do).
+  function termKeys(term) {
+    var chars = Array.from(term);
+    if (chars.length === 1) { return ["c" + term]; }
+    if (chars.length === 2) { return ["b" + term, "w" + term]; }
+    return cover(chars.length).map(function (off) { return "t" + chars.slice(off, off + 3).join(""); }).concat(["w" + term]);
+  }
+  // The search page carries the index's route (bucket count, split buckets, build):
+  // with it the query's buckets are requested beside meta.bin, not after it. A
+  // route from another build than meta.bin's only costs a wasted request.
+  function prefetch(terms) {
+    var node = document.getElementById("search-route"), route;
+    try { route = node && JSON.parse(node.textContent); } catch (e) { route = null; }
+    if (!route || terms.some(tooShort)) { return; }
+    terms.forEach(function (term) {
+      termKeys(term).forEach(function (key) {
+        filesFor(route, key).forEach(function (name) { load(name, "high").catch(function () {}); });
+      });
+    });
+  }
   function readUrl() {
     var params = new URLSearchParams(location.search), filters = {};
     FACETS.forEach(function (f) { var v = params.get(f); if (v) { filters[f] = v; } });
@@ -461,6 +481,7 @@
   // stylesheet and the body do; the page section below uses the same promises.
   var opened = readUrl(), openedQuery = null;
   if (opened.q || Object.keys(opened.filters).length) {
+    prefetch(parseTerms(opened.q));
     openedQuery = query(opened.q, opened.filters);
     openedQuery.then(function (out) {
       (out.docs || []).slice(0, PAGE).forEach(function (doc, i) {

@@ -8,6 +8,7 @@ substring truth; here the browser must agree with it query for query.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -135,6 +136,38 @@ def test_url_state_is_read_and_facets_narrow(site, page):
     page.wait_for_function(
         f"document.getElementById('search-status').textContent.includes('{everything}')"
     )
+
+
+def test_an_opened_query_reads_its_buckets_without_waiting_for_the_index_header(site, page):
+    """On a slow link, a page opened with ?q= does not wait for meta.bin to learn which
+    bucket files its query reads: the page carries the index's route."""
+    query = "一把手走流程"
+    reference = site.reference()
+    expected = reference.search(query).docs
+    wanted = {name for name in reference.fetched if name.startswith("s/")}
+
+    def slow_header(route) -> None:
+        time.sleep(0.8)
+        route.continue_()
+
+    page.route("**/search/meta.bin*", slow_header)
+    open_search(page, site.url + "search/?q=" + quote(query))
+    page.wait_for_selector("#results > li")
+    timing = page.evaluate(
+        """() => {
+          const entries = performance.getEntriesByType('resource');
+          const meta = entries.find(e => e.name.includes('/search/meta.bin'));
+          const buckets = entries.filter(e => e.name.includes('/search/s/'));
+          return {metaEnd: meta.responseEnd,
+                  buckets: buckets.map(e => [new URL(e.name).pathname, e.startTime])};
+        }"""
+    )
+    requested = {path.removeprefix("/search/") for path, _ in timing["buckets"]}
+    assert requested == wanted
+    assert all(start < timing["metaEnd"] - 500 for _, start in timing["buckets"]), timing
+    assert page.evaluate(
+        "q => window.ArchiveSearch.query(q).then(r => r.docs)", query
+    ) == list(expected)
 
 
 def test_filters_alone_list_what_matches(site, page):
