@@ -165,9 +165,8 @@ def test_an_opened_query_reads_its_buckets_without_waiting_for_the_index_header(
     requested = {path.removeprefix("/search/") for path, _ in timing["buckets"]}
     assert requested == wanted
     assert all(start < timing["metaEnd"] - 500 for _, start in timing["buckets"]), timing
-    assert page.evaluate(
-        "q => window.ArchiveSearch.query(q).then(r => r.docs)", query
-    ) == list(expected)
+    found = page.evaluate("q => window.ArchiveSearch.query(q).then(r => r.docs)", query)
+    assert found == list(expected)
 
 
 def test_filters_alone_list_what_matches(site, page):
