@@ -90,10 +90,7 @@ def normalise_all(texts: Sequence[str]) -> list[str]:
     if sep is None or not texts:
         return [normalise(t) for t in texts]
     joined = sep.join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    present = np.flatnonzero(np.bincount(codes, minlength=1)).tolist()
-    del codes
-    replacements, unsafe = _char_replacements(present)
+    replacements, unsafe = _char_replacements(present_codes(joined).tolist())
     if unsafe:
         return [normalise(t) for t in texts]
     for char, replacement in replacements:
@@ -299,7 +296,7 @@ def _cuts(
 
 # Positions per bucket of the n-gram stage: bounds the stage's temporary arrays
 # (about 40 bytes a position) whatever the corpus size.
-BUCKET_POSITIONS = 1_000_000
+BUCKET_POSITIONS = 500_000
 # Characters encoded at a time when a whole corpus is turned into code points, so
 # the 4-byte copy of the text never exists whole.
 CODE_CHUNK = 1 << 20
@@ -352,14 +349,21 @@ def rank_texts(texts: Sequence[str]) -> Ranked:
     return Ranked(ranks, present, np.concatenate(([0], np.cumsum(lengths))), slot_doc)
 
 
-def _buckets(ranks: np.ndarray, size: int) -> list[tuple[int, int]]:
-    """Ranges of first-character ranks with about `size` positions each."""
-    counts = np.bincount(ranks, minlength=1)
+def _buckets(ranks: np.ndarray, count: int, size: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Ranges of first-character ranks with about `size` positions each, and each
+    position's range number (the separator's is never one of them)."""
+    counts = np.zeros(count, dtype=np.int64)
+    for start in range(0, len(ranks), CODE_CHUNK):  # bincount would copy all ranks to int64
+        counts += np.bincount(ranks[start : start + CODE_CHUNK], minlength=count)
     counts[0] = 0
     cumulative = np.cumsum(counts)
     cuts = np.searchsorted(cumulative, np.arange(size, int(cumulative[-1]), size), side="right")
-    edges = sorted({1, *cuts.tolist(), len(counts)})
-    return [(lo, hi) for lo, hi in itertools.pairwise(edges) if lo < hi]
+    edges = sorted({1, *cuts.tolist(), count})
+    ranges = [(lo, hi) for lo, hi in itertools.pairwise(edges) if lo < hi]
+    number = np.full(count, len(ranges), dtype=np.uint8 if len(ranges) < 255 else np.uint32)
+    for n, (lo, hi) in enumerate(ranges):
+        number[lo:hi] = n
+    return ranges, number[ranks]
 
 
 def _sorted_by_key(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -469,8 +473,9 @@ def ranked_units(ranked: Ranked, layout: Layout, part_bytes: int = PART_RAW_BYTE
         return lambda k: chars(lo + k // count, k % count)
 
     units: list[Unit] = []
-    for lo, hi in _buckets(ranks, BUCKET_POSITIONS):
-        at = np.flatnonzero((ranks >= lo) & (ranks < hi))  # positions of its characters
+    ranges, bucket_of = _buckets(ranks, count, BUCKET_POSITIONS)
+    for n, (lo, hi) in enumerate(ranges):
+        at = np.flatnonzero(bucket_of == n)  # positions of its characters
         unigrams = _char_docs(ranks[at], ranked.slot_doc[at // ALIGN], lo, hi, documents)
         units += _units("c", *unigrams, chars, part_bytes)
         del unigrams
@@ -683,6 +688,12 @@ def fragment(doc: SearchDoc) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+# Documents whose fragments are gzipped together, and buckets packed together in a
+# one-shot build: raw bytes live only until their batch is gzipped.
+FRAGMENT_BATCH = 1_000
+PACK_BATCH = 1_000
+
+
 def fragment_pairs(docs: Sequence[SearchDoc]) -> list[tuple[OutputFile, OutputFile | None]]:
     """Per document: f/<n>.bin, and f/<n>t.bin (the text after the head, UTF-8) when
     the text is longer than the head: most snippets lie in the head, so the page
@@ -694,18 +705,24 @@ def fragment_pairs(docs: Sequence[SearchDoc]) -> list[tuple[OutputFile, OutputFi
 def fragment_pairs_at(
     docs: Sequence[SearchDoc], numbers: Iterable[int]
 ) -> list[tuple[OutputFile, OutputFile | None]]:
-    """fragment_pairs of documents numbered `numbers`."""
+    """fragment_pairs of documents numbered `numbers`, gzipped FRAGMENT_BATCH
+    documents at a time so the raw bytes of only one batch exist at once."""
     numbers = list(numbers)
-    tails = [n for n, doc in zip(numbers, docs, strict=True) if len(doc.text) > HEAD_CHARS]
-    datas = iter(
-        gzip_all(
-            [fragment(doc) for doc in docs]
-            + [doc.text[HEAD_CHARS:].encode() for doc in docs if len(doc.text) > HEAD_CHARS]
-        )
-    )
-    heads = [OutputFile(f"{SEARCH_DIR}f/{n}.bin", next(datas)) for n in numbers]
-    tail_files = {n: OutputFile(f"{SEARCH_DIR}f/{n}t.bin", next(datas)) for n in tails}
-    return [(head, tail_files.get(n)) for n, head in zip(numbers, heads, strict=True)]
+    out: list[tuple[OutputFile, OutputFile | None]] = []
+    for start in range(0, len(numbers), FRAGMENT_BATCH):
+        batch = docs[start : start + FRAGMENT_BATCH]
+        tails = [doc.text[HEAD_CHARS:].encode() for doc in batch if len(doc.text) > HEAD_CHARS]
+        datas = iter(gzip_all([fragment(doc) for doc in batch] + tails))
+        heads = [next(datas) for _ in batch]
+        for n, doc, head in zip(numbers[start : start + FRAGMENT_BATCH], batch, heads, strict=True):
+            tail = next(datas) if len(doc.text) > HEAD_CHARS else None
+            out.append(
+                (
+                    OutputFile(f"{SEARCH_DIR}f/{n}.bin", head),
+                    None if tail is None else OutputFile(f"{SEARCH_DIR}f/{n}t.bin", tail),
+                )
+            )
+    return out
 
 
 @dataclass(frozen=True)
@@ -757,12 +774,31 @@ def finish(
     digest_of: Callable[[OutputFile], bytes],
 ) -> Assembled:
     """Meta and the file list around packed buckets and fragments."""
+    return Assembled(
+        docs=tuple(docs), fields=tuple(fields), words=tuple(words), layout=layout,
+        texts=tuple(texts), groups=tuple(map(tuple, groups)),
+        bucket_files=tuple(map(tuple, bucket_files)), fragments=tuple(fragments),
+        files=index_files(
+            docs, layout, [len(t) // ALIGN for t in texts], bucket_files, fragments, digest_of
+        ),
+    )  # fmt: skip
+
+
+def index_files(
+    docs: Sequence[SearchDoc],
+    layout: Layout,
+    slots: Sequence[int],
+    bucket_files: Sequence[Sequence[OutputFile]],
+    fragments: Sequence[tuple[OutputFile, OutputFile | None]],
+    digest_of: Callable[[OutputFile], bytes],
+) -> tuple[OutputFile, ...]:
+    """meta.bin (each document's length in `slots`), then the buckets' files, then
+    the fragments."""
     bucket_list = [f for files in bucket_files for f in files]
     fragment_list = [head for head, _ in fragments] + [t for _, t in fragments if t is not None]
     digest = hashlib.sha1()
     for f in (*bucket_list, *fragment_list):
         digest.update(digest_of(f))
-    slots = [len(t) // ALIGN for t in texts]
     values = facet_values(docs)
     header = {
         "format": FORMAT_VERSION,
@@ -774,17 +810,12 @@ def finish(
         "avg_length": sum(body_length(n, layout) for n in slots) / max(1, len(slots)),
         "facets": values,
         "head": HEAD_CHARS,  # characters of the text in f/<n>.bin
-        "buckets": len(groups),
+        "buckets": len(bucket_files),
         "parts": {str(n): len(files) for n, files in enumerate(bucket_files) if len(files) > 1},
     }
-    table = doc_table(docs, values, slots)
+    table = doc_table(docs, values, list(slots))
     meta = OutputFile(SEARCH_DIR + "meta.bin", _gzip(_framed(header, table)))
-    return Assembled(
-        docs=tuple(docs), fields=tuple(fields), words=tuple(words), layout=layout,
-        texts=tuple(texts), groups=tuple(map(tuple, groups)),
-        bucket_files=tuple(map(tuple, bucket_files)), fragments=tuple(fragments),
-        files=(meta, *bucket_list, *fragment_list),
-    )  # fmt: skip
+    return (meta, *bucket_list, *fragment_list)
 
 
 def _sha1(f: OutputFile) -> bytes:
@@ -810,7 +841,35 @@ def build_index(
     docs = sort_docs(docs)
     fields = all_doc_fields(docs)
     words = [words_of(f, tokenize) for f in fields]
-    return assemble(docs, fields, words, fragment_pairs(docs), bucket_bytes, part_bytes).files
+    layout = layout_for(fields)
+    ranked = rank_texts([positioned_text(f, layout) for f in fields])
+    del fields  # unlike assemble, keeps nothing an incremental update would reuse
+    slots = ((ranked.starts[1:] - ranked.starts[:-1]) // ALIGN).tolist()
+    # zlib and numpy release the GIL: the fragments gzip while the n-grams are cut
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fragments = pool.submit(fragment_pairs, docs)
+        units = ranked_units(ranked, layout, part_bytes)
+        del ranked
+        units += word_units(words, part_bytes)
+        groups = group_units(units, bucket_count(units, bucket_bytes))
+        del units
+        bucket_files = pack_consumed(groups, part_bytes)
+        return index_files(docs, layout, slots, bucket_files, fragments.result(), _sha1)
+
+
+def pack_consumed(groups: list[list[Unit]], part_bytes: int) -> list[list[OutputFile]]:
+    """The files of every bucket, packed PACK_BATCH buckets at a time; each group is
+    emptied once packed, so units and raw bytes go while the gzip files come."""
+    out: list[list[OutputFile]] = []
+    for start in range(0, len(groups), PACK_BATCH):
+        numbers = range(start, min(start + PACK_BATCH, len(groups)))
+        batch = {n: groups[n] for n in numbers}
+        for n in numbers:
+            groups[n] = []
+        packed = pack_groups(batch, part_bytes)
+        del batch
+        out += [packed[n] for n in numbers]
+    return out
 
 
 def body_length(slots: int, layout: Layout) -> int:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from search_seeds import seed_docs
 
+from archive import search_index
 from archive.model import SearchDoc
 from archive.search_index import (
     Layout,
@@ -21,6 +22,7 @@ from archive.search_index import (
     normalise,
     normalise_all,
     positioned_text,
+    sort_docs,
 )
 from archive.search_query import SearchIndex, files_reader, read_varints, unframe
 from archive.segment import make_segmenter
@@ -105,6 +107,39 @@ def test_files_live_under_search_and_are_gzip(files):
 def test_two_builds_are_byte_identical(files, tokenize):
     again = build_index(list(reversed(seed_docs())), tokenize)
     assert [(f.path, f.data) for f in again] == [(f.path, f.data) for f in files]
+
+
+def test_work_in_small_batches_writes_the_same_files(files, tokenize, monkeypatch):
+    # the n-grams cut in many small ranges of characters, buckets and fragments
+    # packed a few at a time: how the work is split never shows in the files
+    monkeypatch.setattr(search_index, "BUCKET_POSITIONS", 500)
+    monkeypatch.setattr(search_index, "CODE_CHUNK", 777)
+    monkeypatch.setattr(search_index, "PACK_BATCH", 3)
+    monkeypatch.setattr(search_index, "FRAGMENT_BATCH", 4)
+    again = build_index(seed_docs(), tokenize)
+    assert [(f.path, f.data) for f in again] == [(f.path, f.data) for f in files]
+
+
+def test_rare_characters_and_long_keys_are_found(tokenize):
+    # astral characters (four bytes in UTF-8) and enough distinct characters that
+    # a trigram's key needs more than two 16-bit digits to sort
+    alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + 3_000)] + ["\U00020000", "\U0001f600"]
+    docs = [
+        SearchDoc(
+            id=f"d{n}", url=f"/a/{n}/", title=f"标题{n}", date="2024-01-02", year="2024",
+            kind="news", districts=(), programmes=(), places=(), people=(),
+            text="".join(alphabet[(n * 7 + i * i) % len(alphabet)] for i in range(400)),
+        )
+        for n in range(30)
+    ]  # fmt: skip
+    files = build_index(docs, tokenize)
+    index = SearchIndex(files_reader({f.path: f.data for f in files}))
+    numbered = sort_docs(docs)
+    for doc in docs[::7]:
+        for at in (0, 101, 397):
+            phrase = doc.text[at : at + 3]
+            hits = {numbered[n].id for n in index.search(phrase).docs}
+            assert hits == {d.id for d in docs if phrase in d.text}, phrase
 
 
 def test_meta_describes_documents_facets_and_buckets(files):
