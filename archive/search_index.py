@@ -464,27 +464,31 @@ def ranked_units(ranked: Ranked, layout: Layout, part_bytes: int = PART_RAW_BYTE
     ranks, present = ranked.ranks, ranked.present
     count, documents = len(present), len(ranked.starts) - 1
 
-    def chars(*ks: int) -> str:
-        return "".join(chr(present[k]) for k in ks)
+    alphabet = [chr(code) for code in present.tolist()]
 
     def trigram_chars(lo: int) -> Callable[[int], str]:  # keys count from rank lo
-        return lambda k: chars(lo + k // (count * count), k // count % count, k % count)
+        return lambda k: (
+            alphabet[lo + k // (count * count)] + alphabet[k // count % count] + alphabet[k % count]
+        )
 
     def bigram_chars(lo: int) -> Callable[[int], str]:
-        return lambda k: chars(lo + k // count, k % count)
+        return lambda k: alphabet[lo + k // count] + alphabet[k % count]
 
     units: list[Unit] = []
     ranges, bucket_of = _buckets(ranks, count, BUCKET_POSITIONS)
     for n, (lo, hi) in enumerate(ranges):
         at = np.flatnonzero(bucket_of == n)  # positions of its characters
         unigrams = _char_docs(ranks[at], ranked.slot_doc[at // ALIGN], lo, hi, documents)
-        units += _units("c", *unigrams, chars, part_bytes)
+        units += _units("c", *unigrams, alphabet.__getitem__, part_bytes)
         del unigrams
-        at = at[ranks[at + 1] != 0]  # bigrams: the second character is no separator
-        pairs = (ranks[at].astype(np.int64) - lo) * count + ranks[at + 1]
-        tri = ranks[at + 2] != 0
-        keys, positions = _sorted_by_key(pairs[tri] * count + ranks[at[tri] + 2], at[tri])
-        del tri
+        second = ranks[at + 1]
+        at, second = at[second != 0], second[second != 0]  # bigrams: no separator second
+        pairs = (ranks[at].astype(np.int64) - lo) * count + second
+        del second
+        third = ranks[at + 2]
+        tri = third != 0
+        keys, positions = _sorted_by_key(pairs[tri] * count + third[tri], at[tri])
+        del tri, third
         units += _units("t", keys, positions, trigram_chars(lo), part_bytes)
         del keys, positions
         hits = _doc_hits(*_sorted_by_key(pairs, at), ranked, layout)
