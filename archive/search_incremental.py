@@ -31,7 +31,7 @@ import numpy as np
 
 from archive.config import SiteConfig
 from archive.model import Article, OutputFile, SearchDoc, Taxonomy
-from archive.search import search_doc
+from archive.search import search_doc, title_words
 from archive.search_index import (
     _SEP,
     BUCKET_RAW_BYTES,
@@ -55,7 +55,6 @@ from archive.search_index import (
     words_of,
 )
 from archive.search_query import read_varints
-from archive.segment import make_segmenter
 
 Fields = tuple[str, tuple[str, ...], str]
 
@@ -191,7 +190,7 @@ class SearchIndexer:
         part_bytes: int = PART_RAW_BYTES,
     ) -> None:
         self._base_path = config.base_path
-        self._tokenize = make_segmenter(taxonomy).search_words
+        self._tokenize = title_words(taxonomy)
         self._bucket_bytes, self._part_bytes = bucket_bytes, part_bytes
         self._docs: dict[str, tuple[Article, SearchDoc]] = {}
         self._work: dict[SearchDoc, DocWork] = {}
