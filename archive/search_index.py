@@ -187,7 +187,7 @@ def positioned_text(fields: tuple[str, tuple[str, ...], str], layout: Layout) ->
 def varint_lengths(values: np.ndarray) -> np.ndarray:
     """Bytes each unsigned LEB128 varint takes (values below 2**32)."""
     v = values.astype(np.uint32, copy=False)
-    lengths = np.ones(len(v), dtype=np.int64)
+    lengths = np.ones(len(v), dtype=np.uint8)  # one byte each: a fraction of int64's traffic
     for limit in (1 << 7, 1 << 14, 1 << 21, 1 << 28):
         lengths += v >= limit
     return lengths
@@ -197,8 +197,8 @@ def encode_varints(values: np.ndarray, lengths: np.ndarray | None = None) -> byt
     """Unsigned LEB128 of every value, concatenated in order."""
     v = values.astype(np.uint32, copy=False)
     lengths = varint_lengths(v) if lengths is None else lengths
-    starts = np.cumsum(lengths) - lengths
-    out = np.empty(int(lengths.sum()), dtype=np.uint8)
+    starts = np.cumsum(lengths, dtype=np.int64) - lengths
+    out = np.empty(int(lengths.sum(dtype=np.int64)), dtype=np.uint8)
     for j in range(5):
         has = np.flatnonzero(lengths > j) if j else slice(None)
         byte = ((v[has] >> np.uint32(7 * j)) & np.uint32(0x7F)).astype(np.uint8)
@@ -282,7 +282,7 @@ def _cuts(
 ) -> list[tuple[int, int, int, int, int]]:
     """(first entry, last entry, part, start byte, end byte) of each unit: the entries
     of a key (new_key marks each key's first), cut every part_bytes encoded bytes."""
-    ends = np.cumsum(sizes)
+    ends = np.cumsum(sizes, dtype=np.int64)
     starts = ends - sizes
     key_first = np.flatnonzero(new_key)
     key_of = np.cumsum(new_key) - 1
@@ -405,9 +405,10 @@ def _doc_hits(
     new = np.append(True, (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1]))
     firsts = np.flatnonzero(new)
     body = np.add.reduceat((at >= layout.body_base).astype(np.int64), firsts)
-    tags = np.maximum.reduceat(((at >= layout.tag_base) & (at < layout.body_base)), firsts)
-    title = np.maximum.reduceat(at < layout.tag_base, firsts)
-    return keys[firsts], docs[firsts], (body << 2) | (tags.astype(np.int64) << 1) | title
+    # in tags << 1 | in title of each position, OR-ed over the pair in one pass
+    fields = ((at >= layout.tag_base) & (at < layout.body_base)).view(np.uint8) << np.uint8(1)
+    fields |= (at < layout.tag_base).view(np.uint8)
+    return keys[firsts], docs[firsts], (body << 2) | np.bitwise_or.reduceat(fields, firsts)
 
 
 def _pair_units(
