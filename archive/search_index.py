@@ -482,11 +482,11 @@ def ranked_units(ranked: Ranked, layout: Layout, part_bytes: int = PART_RAW_BYTE
         unigrams = _char_docs(ranks[at], ranked.slot_doc[at // ALIGN], lo, hi, documents)
         units += _units("c", *unigrams, alphabet.__getitem__, part_bytes)
         del unigrams
-        second = ranks[at + 1]
+        second = ranks[1:][at]  # ranks[at + 1] without an array of at + 1
         at, second = at[second != 0], second[second != 0]  # bigrams: no separator second
         pairs = (ranks[at].astype(np.int64) - lo) * count + second
         del second
-        third = ranks[at + 2]
+        third = ranks[2:][at]
         tri = third != 0
         keys, positions = _sorted_by_key(pairs[tri] * count + third[tri], at[tri])
         del tri, third
