@@ -762,11 +762,12 @@ def assemble(
     texts = [positioned_text(f, layout) for f in fields]
     units = ngram_units(texts, layout, part_bytes) + word_units(words, part_bytes)
     groups = group_units(units, bucket_count(units, bucket_bytes))
-    packed = pack_groups(dict(enumerate(groups)), part_bytes)
+    del units
+    # packed from a copy of the list, which empties its entries: the groups stay here
+    bucket_files = pack_consumed(list(groups), part_bytes)
     return finish(
-        docs, fields, words, layout, texts, groups, [packed[n] for n in range(len(groups))],
-        fragments, digest_of or _sha1,
-    )  # fmt: skip
+        docs, fields, words, layout, texts, groups, bucket_files, fragments, digest_of or _sha1
+    )
 
 
 def finish(
