@@ -25,7 +25,9 @@ _COUNT_UNITS = (
 )  # fmt: skip
 _PERCENT_UNITS = ("%", "％", "个百分点")
 
-_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# \d\d* rather than \d+: a pattern whose first item is a character class lets the regex
+# engine skip ahead to the next digit instead of trying a match at every character.
+_NUMBER = r"\d\d*(?:,\d{3})*(?:\.\d+)?"
 _APPROX = r"(?:余|多)?"
 _MAGNITUDE = r"(?:千万|百万|万|亿|千)?"
 

@@ -21,7 +21,6 @@ _MARKUP = (
     (re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # emphasis and code
     (re.compile(r"<[^>\n]*>"), ""),  # raw HTML tags are never text
 )
-_COUNTED = re.compile(r"[\s\u3000]+")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s.*$", re.M)
 
 
@@ -35,7 +34,9 @@ def plain_text(markdown: str) -> str:
 
 def char_count(text: str) -> int:
     """Characters a reader reads: everything except whitespace."""
-    return len(_COUNTED.sub("", text))
+    # str.split() cuts at the characters the regex \s matches (U+3000 among them); adding
+    # up the parts' lengths is several times faster than building the text without them.
+    return sum(map(len, text.split()))
 
 
 def reading_minutes(chars: int) -> int:
