@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from archive import markdown_html, urls, workers, write
 from archive.config import SiteConfig
@@ -138,7 +140,7 @@ def static_files(templates_dir: Path) -> tuple[OutputFile, ...]:
 class Renderer:
     """A Jinja environment and a Markdown converter for one site."""
 
-    env: jinja2.Environment
+    env: PlainDataEnvironment
     markdown: object
 
     def render(self, page: Page, common: dict) -> OutputFile:
@@ -158,11 +160,49 @@ class PlainDataEnvironment(jinja2.Environment):
     lookup (and `group.items` would find dict.items instead of the key).
     """
 
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        # The card_html filter's memo: (href, with summary) -> (card, its list item).
+        # Emptied by every render_pages and write_pages call (see _fresh_cards).
+        self.card_items: dict[tuple[str, bool], tuple[dict, Markup]] = {}
+
     def getattr(self, obj: object, attribute: str) -> object:
         """obj[attribute] for a dict that has the key, else Jinja's usual lookup."""
         if type(obj) is dict and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+
+@jinja2.pass_environment
+def card_html(env: PlainDataEnvironment, card: dict, with_summary: bool = False) -> Markup:
+    """The macro card_item(card, with_summary) of macros.html, rendered once per card.
+
+    An article's card is listed by the pages of its related articles, its terms
+    and the article lists, about ten pages: a macro call costs more than the rest
+    of a card's line, so each worker renders a card once and reuses the markup
+    for as long as it sees the same card (the same dict, or an equal one).
+    """
+    key = (card["href"], bool(with_summary))
+    known = env.card_items.get(key)
+    if known is not None and (known[0] is card or known[0] == card):
+        return known[1]
+    html = env.get_template("macros.html").module.card_item(card, with_summary)  # type: ignore[attr-defined]
+    env.card_items[key] = (card, html)
+    return html
+
+
+@contextmanager
+def _fresh_cards(env: PlainDataEnvironment) -> Iterator[None]:
+    """Start a render call with no remembered cards (workers fork with none) and forget its own.
+
+    Templates can change between two calls of a long-running process (serve), and
+    their cards with them; within one call they do not.
+    """
+    env.card_items.clear()
+    try:
+        yield
+    finally:
+        env.card_items.clear()
 
 
 @functools.cache
@@ -176,6 +216,7 @@ def renderer(templates_dir: str, base_path: str) -> Renderer:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["card_html"] = card_html
     return Renderer(env, markdown_html.converter(base_path))
 
 
@@ -196,7 +237,8 @@ def render_pages(
 ) -> tuple[OutputFile, ...]:
     """Render every page, in `jobs` worker processes when that pays; order is kept."""
     shared = (pages, str(config.templates_dir), config.base_path, Contexts.common(config))
-    files = workers.map_ranges(_render_range, shared, len(pages), jobs, CHUNK, progress)
+    with _fresh_cards(renderer(str(config.templates_dir), config.base_path).env):
+        files = workers.map_ranges(_render_range, shared, len(pages), jobs, CHUNK, progress)
     return tuple(files)
 
 
@@ -230,4 +272,6 @@ def write_pages(
         Contexts.common(config),
         str(root),
     )
-    return tuple(workers.map_ranges(_write_range, shared, len(pages), jobs, CHUNK, progress))
+    with _fresh_cards(renderer(str(config.templates_dir), config.base_path).env):
+        written = workers.map_ranges(_write_range, shared, len(pages), jobs, CHUNK, progress)
+    return tuple(written)
