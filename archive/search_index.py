@@ -48,6 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+from isal import igzip
 
 from archive.memory import release_memory
 from archive.model import OutputFile, SearchDoc
@@ -66,7 +67,8 @@ ANCHOR_CHARS = 3
 HEAD_CHARS = 500
 MAX_WORD_WEIGHT = 15
 TAG_WORD_WEIGHT = 8
-GZIP_LEVEL = 6
+GZIP_LEVEL = 6  # meta and fragments (text: zlib's level 6 is 5 % smaller than ISA-L's 3)
+POSTINGS_GZIP_LEVEL = 3  # ISA-L's highest
 FACETS = ("district", "programme", "year", "kind")
 ALIGN = 64  # documents start at multiples of this many positions
 _SPACE = re.compile(r"[\s\u200b\ufeff\x00]+")
@@ -537,6 +539,14 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
+def _gzip_postings(data: bytes) -> bytes:
+    """gzip of a bucket file by ISA-L: varint postings barely compress better at
+    zlib's level 6 (+0.9 % bytes here) which costs six times the CPU (2.8 s
+    against 0.4 s for the buckets of 10,000 articles). ISA-L holds the GIL, so
+    one thread does it all."""
+    return igzip.compress(data, compresslevel=POSTINGS_GZIP_LEVEL, mtime=0)
+
+
 def _framed(header: object, body: bytes) -> bytes:
     """[4-byte little-endian header length][header JSON][binary body]."""
     head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
@@ -626,8 +636,8 @@ def pack_groups(
             for b in batches
         ]
     out: dict[int, list[OutputFile]] = {n: [] for n in groups}
-    for n, name, data in zip(owners, names, gzip_all(raws), strict=True):
-        out[n].append(OutputFile(SEARCH_DIR + name, data))
+    for n, name, raw in zip(owners, names, raws, strict=True):
+        out[n].append(OutputFile(SEARCH_DIR + name, _gzip_postings(raw)))
     return out
 
 
