@@ -56,6 +56,7 @@ def assemble(
     related = related_articles(ordered, programme_of, analyses)
     neighbours = programme_neighbours(ordered, programmes)
     names = _Names(district_of, programme_of, place_of, person_of)
+    by_id = {a.id: a for a in ordered}
     entries = tuple(
         entry(a, names, analyses[a.id], related[a.id], neighbours.get(a.id, ())) for a in ordered
     )
@@ -67,8 +68,8 @@ def assemble(
         places=places,
         reporters=reporters,
         years=years,
-        programme_facts=tuple(programme_facts(p, ordered, names, figures) for p in programmes),
-        district_facts=tuple(district_facts(d, ordered, names, places) for d in districts),
+        programme_facts=tuple(programme_facts(p, by_id, names, figures) for p in programmes),
+        district_facts=tuple(district_facts(d, by_id, names, places) for d in districts),
         matrix=matrix(programmes, districts, ordered, names),
         city=taxonomy.city,
         warnings=warnings,
@@ -374,13 +375,12 @@ def programme_neighbours(
 
 def programme_facts(
     programme: Term,
-    ordered: Sequence[Article],
+    by_id: Mapping[str, Article],
     names: _Names,
     figures: Mapping[str, tuple[KeyFigure, ...]],
 ) -> ProgrammeFacts:
     """Who runs a programme, its timeline (oldest first), figures and co-occurring programmes."""
-    members = set(programme.article_ids)
-    chosen = [a for a in ordered if a.id in members]
+    chosen = [by_id[i] for i in programme.article_ids]  # newest first, as the site's order
     district_counts = Counter(r.slug for a in chosen for r in names.of(a, "district"))
     co = Counter(
         r.slug for a in chosen for r in names.of(a, "programme") if r.slug != programme.slug
@@ -405,11 +405,10 @@ def _by_count(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
 
 
 def district_facts(
-    district: Term, ordered: Sequence[Article], names: _Names, places: Sequence[Term]
+    district: Term, by_id: Mapping[str, Article], names: _Names, places: Sequence[Term]
 ) -> DistrictFacts:
     """A district's programmes by count, its places as a tree, its articles by year."""
-    members = set(district.article_ids)
-    chosen = [a for a in ordered if a.id in members]
+    chosen = [by_id[i] for i in district.article_ids]  # newest first, as the site's order
     programme_counts = Counter(r.slug for a in chosen for r in names.of(a, "programme"))
     years: dict[str, list[str]] = defaultdict(list)
     for article in chosen:
