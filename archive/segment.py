@@ -14,8 +14,10 @@ never enter the cache.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import marshal
 import os
 import re
 from collections.abc import Iterator
@@ -28,6 +30,7 @@ from archive.model import Taxonomy
 from archive.taxonomy import programme_key
 
 CACHE_DIR_NAME = "initiative-archive"
+JIEBA_CACHE = "jieba.cache"  # jieba's name for the cache of its default dictionary
 # User words outrank the general dictionary so a name is never split.
 USER_WORD_FREQ = 100_000
 
@@ -73,11 +76,29 @@ def make_segmenter(taxonomy: Taxonomy) -> Segmenter:
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = str(directory)
     jieba.setLogLevel(logging.WARNING)  # jieba logs every dictionary load at DEBUG
-    tokenizer.initialize()
+    _initialize(tokenizer, directory)
     words = frozenset(taxonomy_words(taxonomy))
     for word in sorted(words):
         tokenizer.add_word(word, freq=USER_WORD_FREQ)
     return Segmenter(tokenizer, words)
+
+
+def _initialize(tokenizer: jieba.Tokenizer, directory: Path) -> None:
+    """tokenizer.initialize(), with jieba's cache of its default dictionary read in one piece.
+
+    jieba reads the cache with marshal.load on a file object, which takes about
+    three times as long as marshal.loads of the same bytes (1.0 against 0.3 s
+    here), on every build's critical path. The same file gives the same tables;
+    a missing or unreadable one is left to jieba, which rebuilds it.
+    """
+    if tokenizer.dictionary == jieba.DEFAULT_DICT and not tokenizer.cache_file:
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+            freq, total = marshal.loads((directory / JIEBA_CACHE).read_bytes())
+            if isinstance(freq, dict) and isinstance(total, int):
+                tokenizer.FREQ, tokenizer.total = freq, total
+                tokenizer.initialized = True
+                return
+    tokenizer.initialize()
 
 
 def taxonomy_words(taxonomy: Taxonomy) -> Iterator[str]:

@@ -60,3 +60,25 @@ def test_cache_goes_to_xdg_cache_home_only(tmp_path: Path) -> None:
     assert (tmp_path / "cache" / "initiative-archive" / "jieba.cache").is_file()
     assert not list((tmp_path / "tmp").iterdir())
     assert set(ROOT.rglob("jieba*.cache")) == before
+
+
+@pytest.mark.parametrize("cache", [b"", b"\x00not marshal at all", b"\xe9\x03\x00\x00"])
+def test_a_broken_jieba_cache_is_rebuilt_not_trusted(tmp_path: Path, cache: bytes) -> None:
+    """An empty, garbled or foreign cache file: segmentation is as with a good cache,
+    and the file is written anew."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    folder = tmp_path / "cache" / "initiative-archive"
+    folder.mkdir(parents=True)
+    (folder / "jieba.cache").write_bytes(cache)
+    code = (
+        "from pathlib import Path; from archive.segment import make_segmenter;"
+        "from archive.taxonomy import load_taxonomy;"
+        "s = make_segmenter(load_taxonomy(Path('content/taxonomy')));"
+        "print('/'.join(s.words('二七区侯寨街道持续优化营商环境')), len(s.tokenizer.FREQ))"
+    )
+    run = [sys.executable, "-c", code]
+    broken = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert len((folder / "jieba.cache").read_bytes()) > 1_000_000  # rebuilt
+    again = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert broken.stdout == again.stdout
+    assert broken.stdout.startswith("二七区/侯寨街道/持续/优化/营商/环境 ")
