@@ -62,8 +62,48 @@ def _closing_fence(lines: list[str]) -> int | None:
     return None
 
 
+# The common front matter, read without YAML: one `key: value` per line, where a
+# value is a plain scalar, a flow list or a flow mapping of plain scalars made of
+# characters that mean nothing to YAML (letters and digits of any script, CJK and
+# full-width punctuation, `+()/`; `.` and `-` after the first; single inner spaces). It
+# reads exactly as YAML reads it (a property test checks); anything else, and any
+# repeated key, goes to the YAML parser, which is about five times slower.
+_WORD = "\\w+()/\u00b7\u2010-\u2027\u3001-\u303f\uff01-\uff5e"
+_PLAIN = f"[{_WORD}][{_WORD}.\\-]*(?: [{_WORD}.\\-]+)*"
+_KEY = "[A-Za-z_][A-Za-z0-9_]*"
+_SIMPLE_LINE = re.compile(
+    f"({_KEY}): (?:({_PLAIN})|\\[((?:{_PLAIN})(?:, {_PLAIN})*)?\\]"
+    f"|\\{{({_KEY}: {_PLAIN}(?:, {_KEY}: {_PLAIN})*)\\}})"
+)
+
+
+def _parse_simple(source: str) -> tuple[dict[str, Value], dict[str, int]] | None:
+    """Front matter in the common form above, or None for the YAML parser."""
+    meta: dict[str, Value] = {}
+    key_lines: dict[str, int] = {}
+    for number, line in enumerate(source.split("\n"), start=2):
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or match[1] in meta:
+            return None
+        key, scalar, items, pairs = match.groups()
+        if scalar is not None:
+            meta[key] = scalar
+        elif pairs is not None:
+            meta[key] = dict(pair.split(": ", 1) for pair in pairs.split(", "))
+        else:
+            meta[key] = items.split(", ") if items else []
+        key_lines[key] = number
+    return meta, key_lines
+
+
 def _parse_yaml(source: str) -> tuple[dict[str, Value], dict[str, int]]:
     """Compose the YAML mapping, keeping each key's file line (front matter starts on line 2)."""
+    simple = _parse_simple(source) if source else None
+    return simple if simple is not None else _parse_yaml_only(source)
+
+
+def _parse_yaml_only(source: str) -> tuple[dict[str, Value], dict[str, int]]:
+    """_parse_yaml by the YAML parser alone."""
     try:
         node = yaml.compose(source, Loader=_Loader)
     except yaml.YAMLError as error:

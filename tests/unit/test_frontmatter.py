@@ -68,3 +68,49 @@ def test_bad_front_matter_names_its_line(text: str, line: int, words: str) -> No
     with pytest.raises(FrontMatterError, match=words) as caught:
         parse(text)
     assert caught.value.line == line
+
+
+# Characters that mean something to YAML, mixed with those of ordinary front matter.
+_TRICKY = st.text(
+    alphabet=st.sampled_from(
+        list("ab二七区·“”（），：+()/-._ ") + list("#:,[]{}&*!|>'\"%@`?~\t\\\u3000\u2028\x85")
+    ),
+    max_size=8,
+)
+_LINE = st.one_of(
+    st.tuples(st.sampled_from(["title", "id", "date", "a_b"]), _TRICKY).map(": ".join),
+    st.lists(_TRICKY, max_size=3).map(lambda xs: "districts: [" + ", ".join(xs) + "]"),
+    st.lists(st.tuples(st.sampled_from(["page", "item"]), _TRICKY), max_size=2).map(
+        lambda kv: "source: {" + ", ".join(f"{k}: {v}" for k, v in kv) + "}"
+    ),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=4))
+def test_the_fast_reader_reads_front_matter_exactly_as_yaml(lines: list[str]) -> None:
+    """Front matter the fast reader takes gives what the YAML parser gives, line numbers
+    included; whatever it leaves to YAML is read (or refused) by YAML as before."""
+    from archive import frontmatter
+
+    source = "\n".join(lines)
+    fast = frontmatter._parse_simple(source)
+    try:
+        slow = frontmatter._parse_yaml_only(source)
+    except FrontMatterError:
+        assert fast is None
+        return
+    assert fast is None or fast == slow
+
+
+def test_common_front_matter_takes_the_fast_reader() -> None:
+    """The sample archive's and the importer's usual keys need no YAML parser."""
+    from archive import frontmatter
+
+    source = (
+        "id: 2021-dengfeng-shi-001\ntitle: 登封市公安局开展冬季全警大练兵\ndate: 2021-06-07\n"
+        "districts: [登封市]\nreporters: [李晓光, 杨红晓]\nplaces: []\n"
+        "source: {page: 004_aeb926b516ef7bc4.txt, item: 9}"
+    )
+    assert frontmatter._parse_simple(source) == frontmatter._parse_yaml_only(source)
+    assert frontmatter._parse_simple(source) is not None
