@@ -10,30 +10,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from archive import text
-from archive.figures import extract_figures
+from archive.figures import key_figures
 from archive.keywords import Tokenizer, article_keywords
 from archive.model import Analysis, Article, KeyFigure
-
-
-def analyse(article: Article, tokenizer: Tokenizer) -> Analysis:
-    """Summary, character count, key figures and keywords of one article."""
-    plain = text.plain_text(article.body)
-    figures = tuple(
-        KeyFigure(label=f.label, value=f.value, kind=f.kind, article_id=article.id)
-        for f in extract_figures(plain)
-    )
-    return Analysis(
-        id=article.id,
-        summary=text.summary(text.prose(article.body)),
-        chars=text.char_count(plain),
-        figures=figures,
-        keywords=article_keywords(article.title, article.body, tokenizer),
-    )
-
 
 # An Analysis as worker processes send it back: plain tuples pickle and unpickle
 # several times faster than a hundred thousand KeyFigure objects.
 AnalysisRow = tuple[str, str, int, tuple[tuple[str, str, str], ...], tuple[str, ...]]
+
+
+def analyse(article: Article, tokenizer: Tokenizer) -> Analysis:
+    """Summary, character count, key figures and keywords of one article."""
+    return from_row(analyse_row(article, tokenizer))
+
+
+def analyse_row(article: Article, tokenizer: Tokenizer) -> AnalysisRow:
+    """analyse(article) as a row, made without the objects a worker would only take apart."""
+    plain = text.plain_text(article.body)
+    return (
+        article.id,
+        text.summary(text.prose(article.body)),
+        text.char_count(plain),
+        key_figures(plain),
+        article_keywords(article.title, article.body, tokenizer),
+    )
 
 
 def analyse_range(
@@ -41,7 +41,7 @@ def analyse_range(
 ) -> list[AnalysisRow]:
     """Worker task: analyse articles[start:stop], as rows."""
     articles, tokenizer = shared
-    return [to_row(analyse(article, tokenizer)) for article in articles[start:stop]]
+    return [analyse_row(article, tokenizer) for article in articles[start:stop]]
 
 
 def to_row(analysis: Analysis) -> AnalysisRow:

@@ -121,17 +121,33 @@ class Figure:
 
 def extract_figures(text: str) -> tuple[Figure, ...]:
     """Every labelled amount, count and percentage in the text, in order, without repeats."""
-    found: list[Figure] = []
+    return tuple(
+        Figure(value, label, kind, _sentence(text, start))
+        for value, label, kind, start in _distinct(text)
+    )
+
+
+def key_figures(text: str) -> tuple[tuple[str, str, str], ...]:
+    """extract_figures(text) as (label, value, kind), without their sentences.
+
+    The build shows no sentence, and finding one costs a tenth of the extraction.
+    """
+    return tuple((label, value, kind) for value, label, kind, _start in _distinct(text))
+
+
+def _distinct(text: str) -> list[tuple[str, str, str, int]]:
+    """(value, label, kind, offset) of each figure in text order, the first of repeats."""
+    found = []
     seen: set[tuple[str, str]] = set()
     for figure in _figures(text):
-        if (figure.value, figure.label) not in seen:
-            seen.add((figure.value, figure.label))
+        if figure[:2] not in seen:
+            seen.add(figure[:2])
             found.append(figure)
-    return tuple(found)
+    return found
 
 
-def _figures(text: str) -> list[Figure]:
-    """Figures in text order, repeats included."""
+def _figures(text: str) -> list[tuple[str, str, str, int]]:
+    """(value, label, kind, offset) of each figure in text order, repeats included."""
     matches = [(m.start(), _kind(m), m) for m in _FIGURE.finditer(text) if _standalone(text, m)]
     matches += [(m.start(), "percent", m) for m in _PERCENT_WORDS.finditer(text)]
     figures = []
@@ -140,8 +156,7 @@ def _figures(text: str) -> list[Figure]:
             continue
         label = _label(text, start, match.end(), kind)
         if label:
-            value = _SPACE.sub("", match.group(0))
-            figures.append(Figure(value, label, kind, _sentence(text, start)))
+            figures.append((_SPACE.sub("", match.group(0)), label, kind, start))
     return figures
 
 
