@@ -25,8 +25,8 @@ bucket continued in s/<n>-<part>.bin): the hash is of the key's anchor (its
 first three characters, or all of a shorter key), so the browser finds a key
 without any directory, and a word sits in the bucket of the n-gram that the
 same query fetches anyway. `search/meta.bin` holds the bucket count, the facet
-names and a few varints per document; `search/f/<n>.bin` holds what a result
-shows, with the first HEAD_CHARS of its text (the rest in `f/<n>t.bin`).
+names and a few varints per document; `search/f/<n>.json` holds what a result
+shows, with the first HEAD_CHARS of its text (the rest in `f/<n>t.txt`).
 jieba runs on titles only: at ~0.25 M characters/s it would take a
 minute over 10,000 bodies, which the n-grams cover exactly anyway.
 The byte formats are read back by archive.search_query (Python) and
@@ -39,12 +39,10 @@ import gzip
 import hashlib
 import itertools
 import json
-import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,7 +51,7 @@ from isal import igzip
 from archive.memory import release_memory
 from archive.model import OutputFile, SearchDoc
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: fragments as JSON and text, no longer gzipped
 SEARCH_DIR = "search/"
 # Raw (uncompressed) bytes per bucket on average, and at most per file. Postings
 # of varints gzip to about 60-75 %, so 96 KB raw stays well under 100 KB gzip;
@@ -641,22 +639,6 @@ def pack_groups(
     return out
 
 
-def gzip_all(blobs: Sequence[bytes]) -> list[bytes]:
-    """gzip many blobs on all cores: zlib releases the GIL, so threads suffice.
-
-    Each thread takes one contiguous slice: a task per blob (tens of thousands
-    of small files at 10,000 articles) cost more in futures and locks than zlib.
-    """
-    cores = os.cpu_count() or 1
-    step = -(-len(blobs) // cores) or 1
-    slices = [blobs[start : start + step] for start in range(0, len(blobs), step)]
-    if len(slices) <= 1:
-        return [_gzip(blob) for blob in blobs]
-    with ThreadPoolExecutor(max_workers=len(slices)) as pool:
-        done = pool.map(lambda part: [_gzip(blob) for blob in part], slices)
-        return [data for part in done for data in part]
-
-
 def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[str]]:
     """Every value of each facet, in display order (years newest first)."""
     return {
@@ -705,14 +687,14 @@ def fragment(doc: SearchDoc) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-# Documents whose fragments are gzipped together, and buckets packed together in a
-# one-shot build: raw bytes live only until their batch is gzipped.
-FRAGMENT_BATCH = 1_000
+# Buckets packed together in a one-shot build: raw bytes live only until their
+# batch is gzipped.
 PACK_BATCH = 1_000
+FRAGMENT_HEAD, FRAGMENT_TAIL = "f/{}.json", "f/{}t.txt"
 
 
 def fragment_pairs(docs: Sequence[SearchDoc]) -> list[tuple[OutputFile, OutputFile | None]]:
-    """Per document: f/<n>.bin, and f/<n>t.bin (the text after the head, UTF-8) when
+    """Per document: f/<n>.json, and f/<n>t.txt (the text after the head, UTF-8) when
     the text is longer than the head: most snippets lie in the head, so the page
     fetches a tail only for a result whose first match lies beyond it. Numbered
     as the documents are here (from 0)."""
@@ -722,24 +704,21 @@ def fragment_pairs(docs: Sequence[SearchDoc]) -> list[tuple[OutputFile, OutputFi
 def fragment_pairs_at(
     docs: Sequence[SearchDoc], numbers: Iterable[int]
 ) -> list[tuple[OutputFile, OutputFile | None]]:
-    """fragment_pairs of documents numbered `numbers`, gzipped FRAGMENT_BATCH
-    documents at a time so the raw bytes of only one batch exist at once."""
-    numbers = list(numbers)
-    out: list[tuple[OutputFile, OutputFile | None]] = []
-    for start in range(0, len(numbers), FRAGMENT_BATCH):
-        batch = docs[start : start + FRAGMENT_BATCH]
-        tails = [doc.text[HEAD_CHARS:].encode() for doc in batch if len(doc.text) > HEAD_CHARS]
-        datas = iter(gzip_all([fragment(doc) for doc in batch] + tails))
-        heads = [next(datas) for _ in batch]
-        for n, doc, head in zip(numbers[start : start + FRAGMENT_BATCH], batch, heads, strict=True):
-            tail = next(datas) if len(doc.text) > HEAD_CHARS else None
-            out.append(
-                (
-                    OutputFile(f"{SEARCH_DIR}f/{n}.bin", head),
-                    None if tail is None else OutputFile(f"{SEARCH_DIR}f/{n}t.bin", tail),
-                )
-            )
-    return out
+    """fragment_pairs of documents numbered `numbers`.
+
+    Stored as text, not gzipped: GitHub Pages gzips JSON and plain text on the
+    fly (as it does HTML), so the bytes a reader fetches are the same, and the
+    build saves gzipping every article's text (1.3 s of CPU at 10,000 articles).
+    """
+    return [
+        (
+            OutputFile(SEARCH_DIR + FRAGMENT_HEAD.format(n), fragment(doc)),
+            OutputFile(SEARCH_DIR + FRAGMENT_TAIL.format(n), doc.text[HEAD_CHARS:].encode())
+            if len(doc.text) > HEAD_CHARS
+            else None,
+        )
+        for n, doc in zip(numbers, docs, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -827,7 +806,7 @@ def index_files(
         "body_base": layout.body_base,
         "avg_length": sum(body_length(n, layout) for n in slots) / max(1, len(slots)),
         "facets": values,
-        "head": HEAD_CHARS,  # characters of the text in f/<n>.bin
+        "head": HEAD_CHARS,  # characters of the text in f/<n>.json
         "buckets": len(bucket_files),
         "parts": {str(n): len(files) for n, files in enumerate(bucket_files) if len(files) > 1},
     }
@@ -865,15 +844,12 @@ def build_index(
     slots = ((ranked.starts[1:] - ranked.starts[:-1]) // ALIGN).tolist()
     units = ranked_units(ranked, layout, part_bytes)
     del ranked
-    # The n-gram arrays are gone; gzip's threads allocate in arenas of their own and
-    # would not reuse their pages, so hand them back (peak RSS 491 -> 466 MB at 10,000).
+    # The n-gram arrays are gone: hand their pages back before the buckets are packed.
     release_memory()
     units += word_units(words, part_bytes)
     groups = group_units(units, bucket_count(units, bucket_bytes))
     del units
     bucket_files = pack_consumed(groups, part_bytes)
-    # fragments last, not gzipped beside the n-grams: that overlap saved a second of
-    # wall time alone but raised the peak by its threads' arenas (434 -> 466 MB)
     return index_files(docs, layout, slots, bucket_files, fragment_pairs(docs), _sha1)
 
 

@@ -380,12 +380,12 @@
   // result is shown), so ten of them go out before the page draws anything.
   function fragment(doc, priority) {
     function read(h) {
-      return load("f/" + doc + ".bin?v=" + h.build, priority).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
+      return load("f/" + doc + ".json?v=" + h.build, priority).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
     }
     return loaded ? read(loaded) : meta().then(read);
   }
   function tail(doc, priority) {
-    return load("f/" + doc + "t.bin?v=" + loaded.build, priority).then(function (bytes) { return new TextDecoder().decode(bytes); });
+    return load("f/" + doc + "t.txt?v=" + loaded.build, priority).then(function (bytes) { return new TextDecoder().decode(bytes); });
   }
   // A result's record with all the text its snippet needs: the head alone when the
   // query has no terms, no body match (from === Infinity) or a first match that ends

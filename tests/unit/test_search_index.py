@@ -95,13 +95,19 @@ def test_layout_puts_each_field_at_its_base():
     assert doc.kind == "article"
 
 
-def test_files_live_under_search_and_are_gzip(files):
+def test_files_live_under_search_binary_gzipped_and_text_as_text(files):
+    """Binary index files are stored gzipped (hosts send them as they are); result
+    records are JSON and text, which GitHub Pages gzips on the fly."""
     paths = [f.path for f in files]
     assert paths[0] == "search/meta.bin"
     assert all(p.startswith(("search/meta.bin", "search/s/", "search/f/")) for p in paths)
     assert len(paths) == len(set(paths))
-    assert all(f.data[:2] == b"\x1f\x8b" for f in files)
-    assert max(len(f.data) for f in files) < 100_000
+    binary = [f for f in files if f.path.endswith(".bin")]
+    text = [f for f in files if not f.path.endswith(".bin")]
+    assert all(f.data[:2] == b"\x1f\x8b" for f in binary)
+    assert text and all(f.path.endswith((".json", ".txt")) for f in text)
+    assert all(f.data.decode("utf-8") for f in text)
+    assert max(len(gzip.compress(f.data)) for f in files) < 100_000
 
 
 def test_two_builds_are_byte_identical(files, tokenize):
@@ -110,12 +116,11 @@ def test_two_builds_are_byte_identical(files, tokenize):
 
 
 def test_work_in_small_batches_writes_the_same_files(files, tokenize, monkeypatch):
-    # the n-grams cut in many small ranges of characters, buckets and fragments
-    # packed a few at a time: how the work is split never shows in the files
+    # the n-grams cut in many small ranges of characters, buckets packed a few at
+    # a time: how the work is split never shows in the files
     monkeypatch.setattr(search_index, "BUCKET_POSITIONS", 500)
     monkeypatch.setattr(search_index, "CODE_CHUNK", 777)
     monkeypatch.setattr(search_index, "PACK_BATCH", 3)
-    monkeypatch.setattr(search_index, "FRAGMENT_BATCH", 4)
     again = build_index(seed_docs(), tokenize)
     assert [(f.path, f.data) for f in again] == [(f.path, f.data) for f in files]
 
@@ -180,15 +185,13 @@ def test_every_key_sits_in_the_bucket_its_anchor_names(tokenize):
 
 def test_fragment_holds_what_a_result_shows(files):
     docs = {d.url: d for d in seed_docs()}
-    fragment = json.loads(
-        gzip.decompress(next(f for f in files if f.path == "search/f/0.bin").data)
-    )
+    fragment = json.loads(next(f for f in files if f.path == "search/f/0.json").data)
     doc = docs[fragment["url"]]
     assert fragment["title"] == doc.title
     by_path = {f.path: f.data for f in files}
-    tail = gzip.decompress(by_path["search/f/0t.bin"]).decode() if fragment["more"] else ""
+    tail = by_path["search/f/0t.txt"].decode() if fragment["more"] else ""
     assert fragment["text"] + tail == doc.text
-    assert any(p.endswith("t.bin") for p in by_path), "the longer texts have tails"
+    assert any(p.endswith("t.txt") for p in by_path), "the longer texts have tails"
     assert fragment["districts"] == list(doc.districts)
     assert fragment["date"] == doc.date
 
@@ -196,7 +199,7 @@ def test_fragment_holds_what_a_result_shows(files):
 def test_documents_are_numbered_newest_first(files):
     index = SearchIndex(files_reader({f.path: f.data for f in files}))
     dates = [
-        json.loads(gzip.decompress({f.path: f.data for f in files}[f"search/f/{n}.bin"]))["date"]
+        json.loads({f.path: f.data for f in files}[f"search/f/{n}.json"])["date"]
         for n in range(index.count)
     ]
     assert dates == sorted(dates, reverse=True)
