@@ -260,20 +260,42 @@ def _units(
     """
     if len(keys) == 0:
         return []
+    new_key, deltas = _key_deltas(keys, values)
+    lengths = varint_lengths(deltas)
+    blob = encode_varints(deltas, lengths)
+    return _cut_units(prefix, keys, values, new_key, blob, lengths, 1, key_chars, part_bytes)
+
+
+def _key_deltas(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(where each key starts, each value less the one before it within its key)."""
     new_key = np.append(True, keys[1:] != keys[:-1])
     deltas = np.diff(values, prepend=0)
     deltas[new_key] = values[new_key]
-    lengths = varint_lengths(deltas)
-    blob = encode_varints(deltas, lengths)
+    return new_key, deltas
+
+
+def _cut_units(
+    prefix: str,
+    keys: np.ndarray,
+    values: np.ndarray,
+    new_key: np.ndarray,
+    blob: bytes,
+    sizes: np.ndarray,
+    per_entry: int,
+    key_chars: Callable[[int], str],
+    part_bytes: int,
+) -> list[Unit]:
+    """The units of encoded entries: `sizes` bytes each in `blob`, `per_entry` numbers
+    each, cut per key and every part_bytes; a later part's base is the value before it."""
     return [
         Unit(
             key=prefix + key_chars(int(keys[first])),
             part=part,
             data=blob[start:end],
-            count=last - first + 1,
+            count=per_entry * (last - first + 1),
             base=0 if new_key[first] else int(values[first - 1]),
         )
-        for first, last, part, start, end in _cuts(new_key, lengths, part_bytes)
+        for first, last, part, start, end in _cuts(new_key, sizes, part_bytes)
     ]
 
 
@@ -425,25 +447,13 @@ def _pair_units(
     first delta counting from `base`, the document before it."""
     if len(keys) == 0:
         return []
-    new_key = np.append(True, keys[1:] != keys[:-1])
-    deltas = np.diff(docs, prepend=0)
-    deltas[new_key] = docs[new_key]
+    new_key, deltas = _key_deltas(keys, docs)
     pairs = np.empty(2 * len(keys), dtype=np.int64)
     pairs[0::2], pairs[1::2] = deltas, values
     lengths = varint_lengths(pairs)
     blob = encode_varints(pairs, lengths)
-    return [
-        Unit(
-            key=prefix + key_chars(int(keys[first])),
-            part=part,
-            data=blob[start:end],
-            count=2 * (last - first + 1),
-            base=0 if new_key[first] else int(docs[first - 1]),
-        )
-        for first, last, part, start, end in _cuts(
-            new_key, lengths[0::2] + lengths[1::2], part_bytes
-        )
-    ]
+    sizes = lengths[0::2] + lengths[1::2]
+    return _cut_units(prefix, keys, docs, new_key, blob, sizes, 2, key_chars, part_bytes)
 
 
 def ngram_units(
