@@ -61,6 +61,7 @@ _GLUE_BEFORE = frozenset(
     "0123456789.,ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+×*/-_~～第"
 )
 # A number just before another number or a range word belongs to a range or a date.
+_RANGE_WORDS = frozenset("至到~～-—")
 _RANGE_NEXT = re.compile(r"\s?(?:至|到|~|～|-|—)\s?\d")
 _RANGE_BEFORE = re.compile(r"[\d万亿千元个%％]\s?(?:至|到|~|～|-|—)\s?$")
 
@@ -72,11 +73,18 @@ _LEAD = re.compile(
     r"先后|全区|全市|全县|全镇|全街道|当天|现场|通过|帮助|以|向|为|对|在|让|使)+"
 )
 # Linking words at the end of a clause before the number: 达, 约, 超过 ...
+_LINKS = (
+    "高达", "达到", "已达", "达", "为", "是", "约", "超过", "超", "近", "逾", "突破", "共有", "有",
+    "了", "等", "计", "合计", "分别", "总", "至", "占", "由", "实现",
+)  # fmt: skip
 _TRAIL = re.compile(
-    r"(?:已|共|累计|总计|共计|合计|分别)?"
-    r"(?:高达|达到|已达|达|为|是|(?<![签预合公条节制契])约|超过|超|近|逾|突破|共有|有|了|等|计|"
-    r"合计|分别|总|至|占|由|实现)+$"
+    r"(?:已|共|累计|总计|共计|合计|分别)?(?:"
+    + "|".join(r"(?<![签预合公条节制契])约" if link == "约" else link for link in _LINKS)
+    + ")+$"
 )
+# A phrase can only end in a linking word if it ends in one's last character; most do not,
+# and the check spares them a regex pass that would try every position.
+_LINK_ENDS = frozenset(link[-1] for link in _LINKS)
 # Verbs that open the phrase a figure counts: keep "申请贷款", drop who applied.
 _VERBS = (
     "申请", "发放", "解决", "受理", "办理", "办结", "完成", "实现", "新增", "招聘", "招引",
@@ -88,7 +96,8 @@ _VERBS = (
     "培育", "获批", "认定", "培养", "引育", "孵化", "走访", "收到", "帮扶", "资助", "补贴",
 )  # fmt: skip
 _VERB_SET = frozenset(_VERBS)
-_LAST_VERB = re.compile(rf"(?:{'|'.join(_VERBS)})(?!.*(?:{'|'.join(_VERBS)}))")
+# The last verb of a phrase is the first of its reversed text (every verb has two characters).
+_REVERSED_VERB = re.compile("|".join(verb[::-1] for verb in _VERBS))
 # What a count names when it comes after the number: stops at verbs and particles.
 _NOUN_AFTER = re.compile(
     r"^(?P<noun>(?:“[^”\n]{1,15}”|[\u4e00-\u9fff]){1,14}?)"
@@ -148,20 +157,19 @@ def _distinct(text: str) -> list[tuple[str, str, str, int]]:
 
 def _figures(text: str) -> list[tuple[str, str, str, int]]:
     """(value, label, kind, offset) of each figure in text order, repeats included."""
-    matches = [(m.start(), _kind(m), m) for m in _FIGURE.finditer(text) if _standalone(text, m)]
-    matches += [(m.start(), "percent", m) for m in _PERCENT_WORDS.finditer(text)]
+    # The kind is the unit's group, the last one a figure match closes.
+    matches = [(m.start(), m.lastgroup, m) for m in _FIGURE.finditer(text) if _standalone(text, m)]
+    if "百分之" in text:  # rare: most texts have no percentage in words to merge in
+        matches += [(m.start(), "percent", m) for m in _PERCENT_WORDS.finditer(text)]
+        matches.sort(key=lambda row: row[0])
     figures = []
-    for start, kind, match in sorted(matches, key=lambda row: row[0]):
+    for start, kind, match in matches:
         if _quoted(text, start) or _is_range(text, match) or _is_phone(match):
             continue
         label = _label(text, start, match.end(), kind)
         if label:
             figures.append((_SPACE.sub("", match.group(0)), label, kind, start))
     return figures
-
-
-def _kind(match: re.Match[str]) -> str:
-    return next(kind for kind in KINDS if match.group(kind))
 
 
 def _standalone(text: str, match: re.Match[str]) -> bool:
@@ -171,18 +179,27 @@ def _standalone(text: str, match: re.Match[str]) -> bool:
 
 def _quoted(text: str, position: int) -> bool:
     """Inside “…” or 《…》 close by: a name such as “12345”热线 or 《2024年方案》."""
-    for opening, closing, reach in (("“", "”", 40), ("《", "》", 60)):
-        lo = text.rfind(opening, max(0, position - reach), position)
-        if lo != -1 and text.find(closing, lo, position) == -1:
-            return text.find(closing, position, position + reach) != -1
+    lo = text.rfind("“", max(0, position - 40), position)
+    if lo != -1 and text.find("”", lo, position) == -1:
+        return text.find("”", position, position + 40) != -1
+    lo = text.rfind("《", max(0, position - 60), position)
+    if lo != -1 and text.find("》", lo, position) == -1:
+        return text.find("》", position, position + 60) != -1
     return False
 
 
 def _is_range(text: str, match: re.Match[str]) -> bool:
     """200亿至400亿元 and 6-8月: a range or date part is not one figure."""
-    if _RANGE_NEXT.match(text, match.end("number")) or _RANGE_NEXT.match(text, match.end()):
-        return True
-    return _RANGE_BEFORE.search(text, max(0, match.start() - 8), match.start()) is not None
+    # Each pattern needs a range word or a space next to the figure: look before matching.
+    for end in (match.end("number"), match.end()):
+        follower = text[end : end + 1]
+        if (follower in _RANGE_WORDS or follower.isspace()) and _RANGE_NEXT.match(text, end):
+            return True
+    start = match.start()
+    before = text[start - 1] if start else ""
+    return (before in _RANGE_WORDS or before.isspace()) and _RANGE_BEFORE.search(
+        text, max(0, start - 8), start
+    ) is not None
 
 
 def _is_phone(match: re.Match[str]) -> bool:
@@ -192,30 +209,30 @@ def _is_phone(match: re.Match[str]) -> bool:
 
 def _label(text: str, start: int, end: int, kind: str) -> str:
     """What the figure counts: the noun after a count, else the phrase before the number."""
-    lo = start - len(_NOT_BREAK.match(text[max(0, start - _MAX_CLAUSE) : start][::-1]).group())
-    after = _NOT_BREAK.match(text, end, end + _MAX_CLAUSE).group().strip()
+    lo = start - _NOT_BREAK.match(text[max(0, start - _MAX_CLAUSE) : start][::-1]).end()
     fragment = text[lo:start]
     if lo and text[lo - 1] in _NUMBER_CHARS:
-        fragment = _UNIT_TAIL.sub("", fragment, count=1)
+        fragment = fragment[_UNIT_TAIL.match(fragment).end() :]
     before = _label_before(fragment)
-    if after and (kind == "count" or not before or _ends_with_verb(before)):
-        noun = None if _NOT_A_NOUN.match(after) else _NOUN_AFTER.match(after)
+    if kind == "count" or not before or before[-2:] in _VERB_SET:  # the noun may follow
+        after = _NOT_BREAK.match(text, end, end + _MAX_CLAUSE).group().strip()
+        noun = None if not after or _NOT_A_NOUN.match(after) else _NOUN_AFTER.match(after)
         if noun and len(noun.group("noun")) >= 2:
             return _balanced(noun.group("noun"))
     return "" if before in _VERB_SET or before in _EMPTY_LABELS else before
 
 
-def _ends_with_verb(phrase: str) -> bool:
-    return phrase[-2:] in _VERB_SET
-
-
 def _label_before(fragment: str) -> str:
     """The noun phrase before a number: framing and linking words off, cut at its last verb."""
-    phrase = _TRAIL.sub("", _LEAD.sub("", fragment.strip()))
+    phrase = fragment.strip()
+    lead = _LEAD.match(phrase)
+    if lead:
+        phrase = phrase[lead.end() :]
+    if phrase[-1:] in _LINK_ENDS:
+        phrase = _TRAIL.sub("", phrase)
     if len(phrase) > 8:
-        verb = _LAST_VERB.search(phrase)
-        if verb and len(phrase) - verb.end() >= 2:
-            start = verb.start()
+        start = _last_verb(phrase)
+        if start is not None and len(phrase) - start >= 4:
             while phrase[max(0, start - 2) : start] in _VERB_SET:  # 收集交办问题: both verbs
                 start -= 2
             phrase = phrase[start:]
@@ -223,9 +240,23 @@ def _label_before(fragment: str) -> str:
     return phrase if len(phrase) >= 2 and _HAN.search(phrase) else ""
 
 
+def _last_verb(phrase: str) -> int | None:
+    """Where the verb starts that no other verb follows, as a search for verb-then-no-verb would.
+
+    A verb overlapping the last one (…V1V2 sharing a character) starts there.
+    """
+    verb = _REVERSED_VERB.search(phrase[::-1])
+    if verb is None:
+        return None
+    last = len(phrase) - verb.end()
+    return last - 1 if last and phrase[last - 1 : last + 1] in _VERB_SET else last
+
+
 def _balanced(phrase: str) -> str:
     """Close a quote the clause opened (“一件事 -> “一件事”), drop one it only closed."""
     phrase = phrase.strip(' "')
+    if "“" not in phrase and "”" not in phrase:
+        return phrase
     if phrase.count("“") > phrase.count("”"):
         phrase = phrase + "”" if not phrase.endswith("“") else phrase[:-1]
     while phrase.startswith("”"):
