@@ -25,9 +25,14 @@ _COUNT_UNITS = (
 )  # fmt: skip
 _PERCENT_UNITS = ("%", "％", "个百分点")
 
+# A number right after one of these is part of a code, formula, version or ordinal.
+_GLUE_BEFORE = "0123456789.,ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+×*/-_~～第"
 # \d\d* rather than \d+: a pattern whose first item is a character class lets the regex
-# engine skip ahead to the next digit instead of trying a match at every character.
-_NUMBER = r"\d\d*(?:,\d{3})*(?:\.\d+)?"
+# engine skip ahead to the next digit instead of trying a match at every character. So the
+# check for glue comes after the first digit; it refuses a digit before it too, because a
+# figure never starts after a digit (the match would have started there) and a glued number
+# must not leave a figure in its own digits (Ａ１２个 has none).
+_NUMBER = rf"\d(?<![{re.escape(_GLUE_BEFORE)}\d]\d)\d*(?:,\d{{3}})*(?:\.\d+)?"
 _APPROX = r"(?:余|多)?"
 _MAGNITUDE = r"(?:千万|百万|万|亿|千)?"
 
@@ -48,7 +53,10 @@ _PERCENT_WORDS = re.compile(r"百分之(?P<number>\d+(?:\.\d+)?|[零〇一二两
 
 # Where a clause ends: a label never crosses these.
 # Digits end a clause too: the phrase before a number stops at the previous figure.
-_NOT_BREAK = re.compile(r"[^，,；;：:。！？!?、\n()（）【】\[\]\d%％]*")
+_BREAKS = r"，,；;：:。！？!?、\n()（）【】\[\]\d%％"
+_NOT_BREAK = re.compile(rf"[^{_BREAKS}]*")
+# Up to the last break: from the end of a window back, without copying the window reversed.
+_TO_LAST_BREAK = re.compile(rf".*[{_BREAKS}]", re.DOTALL)
 _NUMBER_CHARS = frozenset("0123456789%％")
 _MAX_CLAUSE = 60
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -56,10 +64,6 @@ _SPACE = re.compile(r"\s")
 _NOT_SENTENCE_END = re.compile(r"[^。！？!?\n]*")
 _SENTENCE_REST = re.compile(r"[^。！？!?\n]*[。！？!?]*[”’）)]?")
 _MAX_SENTENCE = 300
-# A number right after one of these is part of a code, formula, version or ordinal.
-_GLUE_BEFORE = frozenset(
-    "0123456789.,ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+×*/-_~～第"
-)
 # A number just before another number or a range word belongs to a range or a date.
 _RANGE_WORDS = frozenset("至到~～-—")
 _RANGE_NEXT = re.compile(r"\s?(?:至|到|~|～|-|—)\s?\d")
@@ -158,7 +162,7 @@ def _distinct(text: str) -> list[tuple[str, str, str, int]]:
 def _figures(text: str) -> list[tuple[str, str, str, int]]:
     """(value, label, kind, offset) of each figure in text order, repeats included."""
     # The kind is the unit's group, the last one a figure match closes.
-    matches = [(m.start(), m.lastgroup, m) for m in _FIGURE.finditer(text) if _standalone(text, m)]
+    matches = [(m.start(), m.lastgroup, m) for m in _FIGURE.finditer(text)]
     if "百分之" in text:  # rare: most texts have no percentage in words to merge in
         matches += [(m.start(), "percent", m) for m in _PERCENT_WORDS.finditer(text)]
         matches.sort(key=lambda row: row[0])
@@ -170,11 +174,6 @@ def _figures(text: str) -> list[tuple[str, str, str, int]]:
         if label:
             figures.append((_SPACE.sub("", match.group(0)), label, kind, start))
     return figures
-
-
-def _standalone(text: str, match: re.Match[str]) -> bool:
-    """Not glued to a code, formula, version or ordinal: 1+5+N, 7×24, A3, 2.0, 第1名."""
-    return match.start() == 0 or text[match.start() - 1] not in _GLUE_BEFORE
 
 
 def _quoted(text: str, position: int) -> bool:
@@ -209,7 +208,8 @@ def _is_phone(match: re.Match[str]) -> bool:
 
 def _label(text: str, start: int, end: int, kind: str) -> str:
     """What the figure counts: the noun after a count, else the phrase before the number."""
-    lo = start - _NOT_BREAK.match(text[max(0, start - _MAX_CLAUSE) : start][::-1]).end()
+    clause = _TO_LAST_BREAK.match(text, max(0, start - _MAX_CLAUSE), start)
+    lo = clause.end() if clause else max(0, start - _MAX_CLAUSE)
     fragment = text[lo:start]
     if lo and text[lo - 1] in _NUMBER_CHARS:
         fragment = fragment[_UNIT_TAIL.match(fragment).end() :]

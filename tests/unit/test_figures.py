@@ -94,6 +94,7 @@ NOT_FIGURES = [
     "二七经开区位居第二档（200亿至400亿元）。",
     "计划投资200亿 至 400亿元。",
     "工期为6 - 8月。",
+    "建设5G３３个基站。",  # full-width digits glued to a code: none of them starts a figure
     "第一批5G基站已建成。",
 ]
 
