@@ -226,9 +226,8 @@ _MISSING = object()
 
 def analysis_version(taxonomy: Taxonomy) -> str:
     """Everything an Analysis depends on besides the article: code, jieba and taxonomy words."""
-    import jieba
-
     from archive import analyse, figures, keywords, model, segment, text
+    from archive.jieba_import import jieba
 
     words = "\n".join(sorted(set(segment.taxonomy_words(taxonomy))))
     modules = (analyse, figures, keywords, model, segment, text)

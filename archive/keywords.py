@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-import jieba
+from archive.jieba_import import jieba
 
 LEAD_CHARS = 60  # characters of text segmented after the title: about the first sentence
 KEYWORDS = 12  # keywords kept per article

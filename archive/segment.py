@@ -24,8 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
-
+from archive.jieba_import import jieba
 from archive.model import Taxonomy
 from archive.taxonomy import programme_key
 
