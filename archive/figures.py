@@ -12,6 +12,7 @@ few regex passes per article. Dates, years, ordinals, list formulas such as
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 KINDS = ("amount", "count", "percent")
@@ -49,7 +50,10 @@ _FIGURE = re.compile(
     # A count glued to a time word is a duration (3个月, 5个工作日); a glued symbol is a code.
     r"(?!月|工作日|小时|星期|季度|年|[A-Za-z\d+×*/\-~～])"
 )
-_PERCENT_WORDS = re.compile(r"百分之(?P<number>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百点]+)")
+# The outer group closes last, so a match's last group names its kind, as in _FIGURE.
+_PERCENT_WORDS = re.compile(
+    r"(?P<percent>百分之(?P<number>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百点]+))"
+)
 
 # Where a clause ends: a label never crosses these.
 # Digits end a clause too: the phrase before a number stops at the previous figure.
@@ -70,12 +74,18 @@ _RANGE_NEXT = re.compile(r"\s?(?:至|到|~|～|-|—)\s?\d")
 _RANGE_BEFORE = re.compile(r"[\d万亿千元个%％]\s?(?:至|到|~|～|-|—)\s?$")
 
 # Framing words at the start of a clause that say when or how, not what.
-_LEAD = re.compile(
-    r"^(?:目前|当前|截至目前|截至|截止目前|截止|至今|今年以来|今年|去年|近年来|近期|近日|"
-    r"上半年|下半年|全年|一季度|二季度|三季度|四季度|年内|\d{4}年(?:以来|底|初|内)?|"
-    r"\d{1,2}月(?:份|以来|底|初)?|其中|此外|另外|同时|并|还|又|已经|已|共计|共有|共|累计|总计|"
-    r"先后|全区|全市|全县|全镇|全街道|当天|现场|通过|帮助|以|向|为|对|在|让|使)+"
-)
+_FRAMES = (
+    "目前", "当前", "截至目前", "截至", "截止目前", "截止", "至今", "今年以来", "今年", "去年",
+    "近年来", "近期", "近日", "上半年", "下半年", "全年", "一季度", "二季度", "三季度", "四季度",
+    "年内", r"\d{4}年(?:以来|底|初|内)?", r"\d{1,2}月(?:份|以来|底|初)?", "其中", "此外", "另外",
+    "同时", "并", "还", "又", "已经", "已", "共计", "共有", "共", "累计", "总计", "先后", "全区",
+    "全市", "全县", "全镇", "全街道", "当天", "现场", "通过", "帮助", "以", "向", "为", "对", "在",
+    "让", "使",
+)  # fmt: skip
+_LEAD = re.compile(rf"^(?:{'|'.join(_FRAMES)})+")
+# The first characters a framing word can start with (and digits, for dates): a phrase that
+# starts with none of them is spared the regex.
+_FRAME_STARTS = frozenset(frame[0] for frame in _FRAMES if frame[0] != "\\")
 # Linking words at the end of a clause before the number: 达, 约, 超过 ...
 _LINKS = (
     "高达", "达到", "已达", "达", "为", "是", "约", "超过", "超", "近", "逾", "突破", "共有", "有",
@@ -161,19 +171,25 @@ def _distinct(text: str) -> list[tuple[str, str, str, int]]:
 
 def _figures(text: str) -> list[tuple[str, str, str, int]]:
     """(value, label, kind, offset) of each figure in text order, repeats included."""
-    # The kind is the unit's group, the last one a figure match closes.
-    matches = [(m.start(), m.lastgroup, m) for m in _FIGURE.finditer(text)]
+    matches: Iterable[re.Match[str]] = _FIGURE.finditer(text)
     if "百分之" in text:  # rare: most texts have no percentage in words to merge in
-        matches += [(m.start(), "percent", m) for m in _PERCENT_WORDS.finditer(text)]
-        matches.sort(key=lambda row: row[0])
+        matches = sorted([*matches, *_PERCENT_WORDS.finditer(text)], key=lambda m: m.start())
     figures = []
-    for start, kind, match in matches:
+    for match in matches:
+        start = match.start()
         if _quoted(text, start) or _is_range(text, match) or _is_phone(match):
             continue
+        kind = match.lastgroup  # the unit's group: the last one a match closes
         label = _label(text, start, match.end(), kind)
         if label:
-            figures.append((_SPACE.sub("", match.group(0)), label, kind, start))
+            figures.append((_without_spaces(match.group(0)), label, kind, start))
     return figures
+
+
+def _without_spaces(value: str) -> str:
+    """65 万件 -> 65万件 (PDF extraction leaves spaces); most values have none to take out."""
+    # Every character \s matches but the plain space is unprintable.
+    return _SPACE.sub("", value) if " " in value or not value.isprintable() else value
 
 
 def _quoted(text: str, position: int) -> bool:
@@ -225,9 +241,11 @@ def _label(text: str, start: int, end: int, kind: str) -> str:
 def _label_before(fragment: str) -> str:
     """The noun phrase before a number: framing and linking words off, cut at its last verb."""
     phrase = fragment.strip()
-    lead = _LEAD.match(phrase)
-    if lead:
-        phrase = phrase[lead.end() :]
+    head = phrase[:1]
+    if head in _FRAME_STARTS or head.isdecimal():  # what \d matches
+        lead = _LEAD.match(phrase)
+        if lead:
+            phrase = phrase[lead.end() :]
     if phrase[-1:] in _LINK_ENDS:
         phrase = _TRAIL.sub("", phrase)
     if len(phrase) > 8:
@@ -237,7 +255,9 @@ def _label_before(fragment: str) -> str:
                 start -= 2
             phrase = phrase[start:]
     phrase = _balanced(phrase[-_MAX_LABEL:] if len(phrase) > _MAX_LABEL else phrase)
-    return phrase if len(phrase) >= 2 and _HAN.search(phrase) else ""
+    if len(phrase) < 2:
+        return ""
+    return phrase if "\u4e00" <= phrase[-1] <= "\u9fff" or _HAN.search(phrase) else ""
 
 
 def _last_verb(phrase: str) -> int | None:

@@ -130,3 +130,12 @@ def test_repeated_figure_is_listed_once() -> None:
 def test_spaces_left_by_pdf_extraction_do_not_change_the_value() -> None:
     (figure,) = extract_figures("受理各类行政审批及公共服务事项 65 万件。")
     assert (figure.value, figure.label) == ("65万件", "受理各类行政审批及公共服务事项")
+
+
+def test_ideographic_and_no_break_spaces_are_taken_out_too() -> None:
+    text = "受理各类行政审批及公共服务事项\u300065\u3000万件，服务群众89.5\xa0万人次。"
+    figures = extract_figures(text)
+    assert [(f.value, f.label) for f in figures] == [
+        ("65万件", "受理各类行政审批及公共服务事项"),
+        ("89.5万人次", "服务群众"),
+    ]
