@@ -194,10 +194,11 @@ def _without_spaces(value: str) -> str:
 
 def _quoted(text: str, position: int) -> bool:
     """Inside “…” or 《…》 close by: a name such as “12345”热线 or 《2024年方案》."""
-    lo = text.rfind("“", max(0, position - 40), position)
+    # Conditional expressions, not max(): this runs for every figure.
+    lo = text.rfind("“", position - 40 if position > 40 else 0, position)
     if lo != -1 and text.find("”", lo, position) == -1:
         return text.find("”", position, position + 40) != -1
-    lo = text.rfind("《", max(0, position - 60), position)
+    lo = text.rfind("《", position - 60 if position > 60 else 0, position)
     if lo != -1 and text.find("》", lo, position) == -1:
         return text.find("》", position, position + 60) != -1
     return False
@@ -213,7 +214,7 @@ def _is_range(text: str, match: re.Match[str]) -> bool:
     start = match.start()
     before = text[start - 1] if start else ""
     return (before in _RANGE_WORDS or before.isspace()) and _RANGE_BEFORE.search(
-        text, max(0, start - 8), start
+        text, start - 8 if start > 8 else 0, start
     ) is not None
 
 
@@ -224,8 +225,9 @@ def _is_phone(match: re.Match[str]) -> bool:
 
 def _label(text: str, start: int, end: int, kind: str) -> str:
     """What the figure counts: the noun after a count, else the phrase before the number."""
-    clause = _TO_LAST_BREAK.match(text, max(0, start - _MAX_CLAUSE), start)
-    lo = clause.end() if clause else max(0, start - _MAX_CLAUSE)
+    window = start - _MAX_CLAUSE if start > _MAX_CLAUSE else 0
+    clause = _TO_LAST_BREAK.match(text, window, start)
+    lo = clause.end() if clause else window
     fragment = text[lo:start]
     if lo and text[lo - 1] in _NUMBER_CHARS:
         fragment = fragment[_UNIT_TAIL.match(fragment).end() :]
