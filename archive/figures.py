@@ -32,7 +32,7 @@ _GLUE_BEFORE = "0123456789.,ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 # engine skip ahead to the next digit instead of trying a match at every character. So the
 # check for glue comes after the first digit; it refuses a digit before it too, because a
 # figure never starts after a digit (the match would have started there) and a glued number
-# must not leave a figure in its own digits (Ａ１２个 has none).
+# must not leave a figure in its own full-width digits (5G３３个 has none).
 _NUMBER = rf"\d(?<![{re.escape(_GLUE_BEFORE)}\d]\d)\d*(?:,\d{{3}})*(?:\.\d+)?"
 _APPROX = r"(?:余|多)?"
 _MAGNITUDE = r"(?:千万|百万|万|亿|千)?"
