@@ -8,7 +8,9 @@ counts are already counted. Templates never sort, filter or count.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from archive import text, urls
 from archive.config import SiteConfig
@@ -34,15 +36,58 @@ HOME_PROGRAMMES = 30  # programmes listed on the home page; the rest are on /pro
 FEED_ENTRIES = 50
 TERM_FEED_ENTRIES = 20
 PAGER_SPAN = 3  # page numbers shown on each side of the current one
+Made = TypeVar("Made")
+
+
+@dataclass(slots=True)
+class ContextMemo:
+    """The per-article pieces of the last contexts, each with the inputs it was made from.
+
+    A long-running process (serve) keeps one between builds, so an article whose
+    inputs are the same objects as last time (or equal ones) gets the very same
+    card, article page context, feed entry and JSON record, and later stages
+    skip it by identity. The key of each piece is exactly the arguments of the
+    function that makes it, and the site settings reset everything; a one-shot
+    build uses an empty memo, so both run the same code.
+    """
+
+    config: SiteConfig | None = None
+    # table name -> article id (or link key) -> (inputs, what they made)
+    tables: dict[str, dict[object, tuple[tuple, object]]] = field(default_factory=dict)
+    data: tuple[tuple[str, ...], bytes] | None = None  # articles.json: its lines, its bytes
+
+    def for_config(self, config: SiteConfig) -> ContextMemo:
+        """This memo, emptied when the site settings differ from its last build's."""
+        if self.config != config:
+            self.config, self.tables, self.data = config, {}, None
+        return self
+
+    def made(self, table: str, key: object, inputs: tuple, make: Callable[..., Made]) -> Made:
+        """make(*inputs), or what it gave last time for the same (or equal) inputs."""
+        held = self.tables.setdefault(table, {})
+        last = held.get(key)
+        if last is not None and last[0] == inputs:  # tuples compare items by identity first
+            return last[1]  # type: ignore[return-value]
+        value = make(*inputs)
+        held[key] = (inputs, value)
+        return value
+
+    def forget_others(self, table: str, keep: dict) -> None:
+        """Drop a table's entries whose key is not in keep (deleted articles)."""
+        held = self.tables.get(table, {})
+        if len(held) != len(keep):
+            for gone in set(held) - set(keep):
+                del held[gone]
 
 
 class Contexts:
     """Builds page contexts for one site; lookups are made once here."""
 
-    def __init__(self, site: Site, config: SiteConfig) -> None:
+    def __init__(self, site: Site, config: SiteConfig, memo: ContextMemo | None = None) -> None:
         self.site = site
         self.config = config
         self.base = config.base_path
+        self.memo = (memo or ContextMemo()).for_config(config)
         self.by_id = {a.id: (a, e) for a, e in zip(site.articles, site.entries, strict=True)}
         self._terms = {
             "district": site.districts,
@@ -52,7 +97,10 @@ class Contexts:
             "year": site.years,
         }
         self.term_of = {(k, t.slug): t for k, terms in self._terms.items() for t in terms}
-        self.cards = {a.id: self._card(a, e) for a, e in self.by_id.values()}
+        made = self.memo.made
+        self.cards = {i: made("card", i, pair, self._card) for i, pair in self.by_id.items()}
+        for table in ("card", "article", "feed entry", "record"):
+            self.memo.forget_others(table, self.by_id)
         self.children: dict[str, list[str]] = {}
         for place in site.places:
             if place.parent:
@@ -88,8 +136,12 @@ class Contexts:
         return self._terms[kind]
 
     def link(self, ref: TermRef | Term) -> dict:
-        """A link to a term page."""
-        return {"href": urls.href(self.base, urls.term(ref.kind, ref.slug)), "name": ref.name}
+        """A link to a term page (the same dict for the same term, name and site settings)."""
+        key = (ref.kind, ref.slug, ref.name)
+        return self.memo.made("link", key, key, self._new_link)
+
+    def _new_link(self, kind: str, slug: str, name: str) -> dict:
+        return {"href": urls.href(self.base, urls.term(kind, slug)), "name": name}
 
     def _term_link(self, kind: str, slug: str) -> dict:
         return self.link(self.term_of[(kind, slug)])
@@ -156,6 +208,26 @@ class Contexts:
 
     def article(self, article: Article, entry: Entry) -> dict:
         """An article page, apart from its body (rendered from Markdown by the renderer)."""
+        related = tuple(self.cards[i] for i in entry.related)
+        neighbours = tuple(
+            (
+                self._term_link("programme", n.programme),
+                self.cards[n.previous] if n.previous else None,
+                self.cards[n.next] if n.next else None,
+            )
+            for n in entry.neighbours
+        )
+        inputs = (article, entry, related, neighbours)
+        return self.memo.made("article", article.id, inputs, self._article)
+
+    def _article(
+        self,
+        article: Article,
+        entry: Entry,
+        related: tuple[dict, ...],
+        neighbours: tuple[tuple[dict, dict | None, dict | None], ...],
+    ) -> dict:
+        """The article page's context from exactly these inputs (and the site settings)."""
         path = urls.article(article.id)
         meta = self.meta(path, article.title, entry.summary, "article")
         meta["json_ld"] = self._news_article(article, entry, meta["canonical"])
@@ -187,14 +259,10 @@ class Contexts:
                     else None
                 ),
             },
-            "related": [self.cards[i] for i in entry.related],
+            "related": list(related),
             "neighbours": [
-                {
-                    "programme": self._term_link("programme", n.programme),
-                    "previous": self.cards[n.previous] if n.previous else None,
-                    "next": self.cards[n.next] if n.next else None,
-                }
-                for n in entry.neighbours
+                {"programme": programme, "previous": previous, "next": after}
+                for programme, previous, after in neighbours
             ],
         }
 
@@ -424,7 +492,9 @@ class Contexts:
         }
 
     def _feed_entry(self, article_id: str) -> dict:
-        article, entry = self.by_id[article_id]
+        return self.memo.made("feed entry", article_id, self.by_id[article_id], self._new_entry)
+
+    def _new_entry(self, article: Article, entry: Entry) -> dict:
         url = urls.absolute(self.config.base_url, urls.article(article.id))
         return {
             "title": article.title,
@@ -466,15 +536,26 @@ def json_ld(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def articles_json(site: Site, config: SiteConfig) -> str:
-    """/data/articles.json: every article's metadata, for researchers."""
+def articles_json(site: Site, config: SiteConfig, memo: ContextMemo | None = None) -> bytes:
+    """/data/articles.json: every article's metadata, for researchers.
+
+    With a memo, only the records of changed articles are encoded again, and an
+    unchanged file is the very same bytes object as last time.
+    """
+    memo = (memo or ContextMemo()).for_config(config)
+    pairs = zip(site.articles, site.entries, strict=True)
     # One record per line: as easy to read and diff as an indented file, and written by
     # json's C encoder (with `indent` it falls back to a Python one, ten times slower).
-    lines = [
-        json.dumps(_record(a, e, config), ensure_ascii=False, sort_keys=True)
-        for a, e in zip(site.articles, site.entries, strict=True)
-    ]
-    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+    lines = tuple(memo.made("record", a.id, (a, e, config), _record_line) for a, e in pairs)
+    if memo.data is not None and memo.data[0] == lines:  # the same line objects: cheap
+        return memo.data[1]
+    data = ("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n").encode()
+    memo.data = (lines, data)
+    return data
+
+
+def _record_line(article: Article, entry: Entry, config: SiteConfig) -> str:
+    return json.dumps(_record(article, entry, config), ensure_ascii=False, sort_keys=True)
 
 
 def _record(article: Article, entry: Entry, config: SiteConfig) -> dict:

@@ -4,9 +4,12 @@ Rebuilds under `serve` are correct by construction: every rebuild recomputes
 the whole site model, and two memories of the previous build only save work
 whose result is known to be the same:
 
-- `RenderMemo` re-renders a page only when the fingerprint of everything it is
-  rendered from changed: its template, every template that one extends,
-  includes or imports, the environment's globals, and its context data.
+- `RenderMemo` re-renders a page only when something it is rendered from
+  changed: the digest of its template and of every template that one extends,
+  includes or imports, of the environment's globals and shared data, or its
+  context data, compared with the last build's context value by value (with
+  types and key order; the very same objects, as archive.context.ContextMemo
+  hands out for unchanged articles, are known equal at once: no pickling).
 - `sync_tree` writes a file only when its bytes changed, deletes files the
   build no longer produces, and leaves everything else alone, so the browser
   never sees a half-written folder and unchanged files keep their mtimes.
@@ -34,7 +37,7 @@ from typing import Any, Protocol
 import jinja2
 from jinja2 import meta
 
-from archive import urls, workers, write
+from archive import urls, write
 from archive.config import SiteConfig
 from archive.model import OutputFile
 
@@ -280,13 +283,37 @@ class PageLike(Protocol):
 
 
 RenderMany = Callable[[Sequence[Any]], Sequence[OutputFile]]
+PLAIN_LEAVES = (str, int, float, bool, type(None))
+
+
+@dataclass(slots=True)
+class _Held:
+    """What a page was last rendered from, and what it gave."""
+
+    template: str
+    digest: str  # of its template closure and the shared data ('' = unknown)
+    context: object
+    markdown: str
+    output: OutputFile
+    plain: bool  # context is plain data: compared structurally, never pickled
+    pickled: bytes | None  # otherwise its fingerprint bytes (None: not picklable)
 
 
 @dataclass(slots=True)
 class RenderMemo:
-    """Pages rendered by earlier builds of this process: path -> (fingerprint, output file)."""
+    """Pages rendered by earlier builds of this process: path -> what it was rendered from.
 
-    pages: dict[str, tuple[str, OutputFile]] = field(default_factory=dict)
+    A page is rendered again unless its template closure, the shared data, its
+    Markdown and its context are the same as last time. Contexts of plain data
+    (dicts, lists, str, int, float, bool, None) are compared structurally, with
+    types and key order, so an unchanged page costs no pickling: the same
+    object, or one whose parts are the same objects (cards shared by many pages),
+    is compared in a few steps. That relies on contexts never being changed in
+    place once planned (render.Page says so). Other contexts are fingerprinted
+    by pickling, and ones that cannot be pickled are always rendered.
+    """
+
+    pages: dict[str, _Held] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)
     parsed: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     rendered: int = 0
@@ -298,9 +325,9 @@ class RenderMemo:
         env: jinja2.Environment,
         shared: object,
         render: RenderMany,
-        jobs: int = 1,
+        jobs: int = 1,  # unused: comparing contexts is too cheap to share out
     ) -> tuple[OutputFile, ...]:
-        """Output of every page, calling render() only for pages whose fingerprint changed.
+        """Output of every page, calling render() only for pages whose inputs changed.
 
         `shared` is everything besides the page and its templates that the
         output depends on (the common context, the base path of links in the
@@ -312,24 +339,98 @@ class RenderMemo:
             # within one clock tick; the sources just read are the truth.
             env.cache.clear()
         self.templates = marks.templates
-        # Pickling every page's context is most of a rebuild's work: both cores do it.
-        fresh_marks = workers.map_ranges(_marks_range, (marks, pages), len(pages), jobs, 500)
-        stale = [
-            i
-            for i, (page, mark) in enumerate(zip(pages, fresh_marks, strict=True))
-            if not mark or self.pages.get(page.path, ("",))[0] != mark
-        ]
-        rendered = iter(render([pages[i] for i in stale]) if stale else ())
+        by_template = {name: marks.digest(name) for name in {page.template for page in pages}}
+        digests = [by_template[page.template] for page in pages]
+        stale = [i for i, page in enumerate(pages) if not self._kept(page, digests[i])]
+        fresh = iter(render([pages[i] for i in stale]) if stale else ())
         stale_set = set(stale)
         out: list[OutputFile] = []
-        for i, (page, mark) in enumerate(zip(pages, fresh_marks, strict=True)):
-            output = next(rendered) if i in stale_set else self.pages[page.path][1]
-            self.pages[page.path] = (mark, output)
-            out.append(output)
-        for gone in set(self.pages) - {p.path for p in pages}:
-            del self.pages[gone]  # frees the bytes of pages the site no longer has
+        for i, page in enumerate(pages):
+            if i in stale_set:
+                held = _hold(page, digests[i], next(fresh))
+                self.pages[page.path] = held
+            else:
+                held = self.pages[page.path]
+                held.context, held.markdown = page.context, page.markdown  # equal, newer
+            out.append(held.output)
+        if len(self.pages) != len(pages):
+            for gone in set(self.pages) - {p.path for p in pages}:
+                del self.pages[gone]  # frees the bytes of pages the site no longer has
         self.rendered, self.reused = len(stale), len(pages) - len(stale)
         return tuple(out)
+
+    def _kept(self, page: PageLike, digest: str) -> bool:
+        """True when the page's last output is still right."""
+        held = self.pages.get(page.path)
+        if held is None or not digest or held.digest != digest or held.template != page.template:
+            return False
+        if held.markdown is not page.markdown and held.markdown != page.markdown:
+            return False
+        if held.plain:
+            return same_data(page.context, held.context)
+        return held.pickled is not None and fingerprint_bytes(page.context) == held.pickled
+
+
+def _hold(page: PageLike, digest: str, output: OutputFile) -> _Held:
+    """Remember a freshly rendered page: its context itself when plain, else its pickle."""
+    plain = is_plain(page.context, set())
+    pickled = None if plain else fingerprint_bytes(page.context)
+    return _Held(page.template, digest, page.context, page.markdown, output, plain, pickled)
+
+
+def is_plain(value: object, seen: set[int]) -> bool:
+    """True when value is dicts (str keys), lists and tuples of str, int, float, bool, None.
+
+    `seen` holds the ids of containers already found plain (alive for the call).
+    """
+    kind = type(value)
+    if kind in PLAIN_LEAVES:
+        return True
+    if id(value) in seen:
+        return True
+    if kind is dict:
+        plain = all(type(k) is str for k in value) and all(  # type: ignore[attr-defined]
+            is_plain(v, seen)
+            for v in value.values()  # type: ignore[attr-defined]
+        )
+    elif kind is list or kind is tuple:
+        plain = all(is_plain(v, seen) for v in value)  # type: ignore[attr-defined]
+    else:
+        return False
+    if plain:
+        seen.add(id(value))
+    return plain
+
+
+def same_data(new: object, old: object) -> bool:
+    """True when plain data `new` renders exactly as plain data `old` did.
+
+    Types must match exactly (True is not 1, a list is not a tuple) and dicts
+    must list their keys in the same order (templates iterate them); the same
+    object is the same data, since planned contexts are never changed in place.
+    """
+    if new is old:
+        return True
+    kind = type(new)
+    if kind is not type(old):
+        return False
+    if kind in PLAIN_LEAVES:
+        return new == old
+    if kind is dict:
+        return (
+            len(new) == len(old)  # type: ignore[arg-type]
+            and all(a == b for a, b in zip(new, old, strict=True))  # type: ignore[call-overload]
+            and all(
+                same_data(a, b)
+                for a, b in zip(new.values(), old.values(), strict=True)  # type: ignore[attr-defined]
+            )
+        )
+    if kind is list or kind is tuple:
+        return len(new) == len(old) and all(  # type: ignore[arg-type]
+            same_data(a, b)
+            for a, b in zip(new, old, strict=True)  # type: ignore[call-overload]
+        )
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,22 +459,11 @@ class Fingerprints:
         )
         return cls(template_digests(env, parsed), _digest(data) if data is not None else "")
 
-    def page(self, template: str, data: object) -> str:
-        """Digest of a page's template closure, the shared digest and its data ('' = unknown)."""
+    def digest(self, template: str) -> str:
+        """Digest of a template's closure and the shared data ('' = unknown: always render)."""
         if not self.shared or template not in self.templates:
             return ""
-        pickled = fingerprint_bytes(data)
-        if pickled is None:
-            return ""
-        return _digest(template, self.templates[template], self.shared, pickled)
-
-
-def _marks_range(
-    shared: tuple[Fingerprints, Sequence[PageLike]], start: int, stop: int
-) -> list[str]:
-    """Worker task: the fingerprints of pages[start:stop]."""
-    marks, pages = shared
-    return [marks.page(p.template, (p.context, p.markdown)) for p in pages[start:stop]]
+        return _digest(template, self.templates[template], self.shared)
 
 
 def render_pages(

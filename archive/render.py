@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from archive import markdown_html, urls, workers, write
 from archive.config import SiteConfig
-from archive.context import Contexts, articles_json
+from archive.context import ContextMemo, Contexts, articles_json
 from archive.model import OutputFile, Site
 
 CHUNK = 100  # pages per worker task: results flow back while later chunks render
@@ -36,16 +36,25 @@ class Page:
 
     path: str  # below site/, e.g. "articles/a-000001/index.html"
     template: str
+    # Never changed in place once planned: a context and its parts (cards, links) are
+    # shared by many pages and, in serve, by the next build (see incremental.RenderMemo).
     context: dict = field(repr=False)
     markdown: str = field(default="", repr=False)  # rendered into context["body_html"]
 
 
 def plan(
-    site: Site, config: SiteConfig, with_search: bool, search_route: dict | None = None
+    site: Site,
+    config: SiteConfig,
+    with_search: bool,
+    search_route: dict | None = None,
+    memo: ContextMemo | None = None,
 ) -> tuple[Page, ...]:
     """Every page of the site, in a stable order; search_route (archive.search_route)
-    goes into the search page, which can render without it and get it later."""
-    contexts = Contexts(site, config)
+    goes into the search page, which can render without it and get it later.
+
+    With the memo of the last build (serve), unchanged articles keep the very same
+    cards and page contexts, so RenderMemo knows their pages at a glance."""
+    contexts = Contexts(site, config, memo)
     pages = [
         Page(urls.output_path(urls.HOME), "home.html", contexts.home()),
         *_article_pages(site, contexts),
@@ -114,13 +123,15 @@ def _sitemap_paths(pages: Sequence[Page]) -> list[str]:
     ]
 
 
-def machine_files(site: Site, config: SiteConfig) -> tuple[OutputFile, ...]:
+def machine_files(
+    site: Site, config: SiteConfig, memo: ContextMemo | None = None
+) -> tuple[OutputFile, ...]:
     """robots.txt, .nojekyll and the JSON export of all article metadata."""
     robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n"
     return (
         OutputFile(urls.ROBOTS, robots.encode()),
         OutputFile(urls.NOJEKYLL, b""),
-        OutputFile(urls.DATA, articles_json(site, config).encode()),
+        OutputFile(urls.DATA, articles_json(site, config, memo)),
     )
 
 

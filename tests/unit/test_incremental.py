@@ -145,3 +145,36 @@ def test_unpicklable_context_is_always_rendered(folder: Path) -> None:
     memo.render(odd, renderer.env, "s", renderer)
     memo.render(odd, renderer.env, "s", renderer)
     assert renderer.paths == ["x/index.html", "x/index.html"]
+
+
+# A value, and one that Python finds equal (or nearly) but that renders differently.
+LOOK_ALIKES = [
+    (1, True),  # "1" and "True"
+    (1, 1.0),  # "1" and "1.0"
+    (["甲", "乙"], ("甲", "乙")),  # same items, another type
+    ({"a": 1, "b": 2}, {"b": 2, "a": 1}),  # another order for a template looping over it
+    ({"card": {"title": "甲"}}, {"card": {"title": "乙"}}),
+    (["甲"], ["甲", "乙"]),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), LOOK_ALIKES)
+def test_a_context_that_only_looks_equal_is_rendered_again(folder: Path, before, after) -> None:
+    (folder / "value.html").write_text("{{ value }}")
+    memo, renderer = RenderMemo(), Renderer(folder)
+    for value in (before, after):
+        memo.render(
+            [Page("p/index.html", "value.html", {"value": value})], renderer.env, "", renderer
+        )
+    assert renderer.paths == ["p/index.html", "p/index.html"]
+
+
+def test_an_equal_context_made_anew_is_not_rendered_again(folder: Path) -> None:
+    card = {"href": "/a/", "title": "甲"}
+    first = {"title": "区", "names": ["甲"], "cards": [card, card], "n": 1, "none": None}
+    again = {"title": "区", "names": ["甲"], "cards": [card, dict(card)], "n": 1, "none": None}
+    memo, renderer = RenderMemo(), Renderer(folder)
+    memo.render([Page("t/index.html", "term.html", first)], renderer.env, "s", renderer)
+    out = memo.render([Page("t/index.html", "term.html", again)], renderer.env, "s", renderer)
+    assert renderer.paths == ["t/index.html"]
+    assert out == tuple(Renderer(folder)([Page("t/index.html", "term.html", again)]))

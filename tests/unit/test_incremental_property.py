@@ -162,6 +162,11 @@ def apply(workspace: Workspace, edit: tuple) -> None:
         programme["aliases"] = [*programme.get("aliases", []), programme["name"]]
         programme["name"] = f"{programme['name']}（{n}）"
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    elif kind == "settings":  # every page shows the site's title; the memos start afresh
+        (n,) = rest
+        path = workspace.root / "site.toml"
+        source = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'(?m)^title = ".*"$', f'title = "区县档案第{n}版"', source))
     elif kind == "delete":
         (index,) = rest
         files = sorted((workspace.root / "content" / "articles").glob("*.md"))
@@ -184,6 +189,7 @@ EDITS = st.one_of(
     st.tuples(st.just("template"), st.sampled_from(TEMPLATES), st.integers(1, 99)),
     st.tuples(st.just("rename"), st.integers(0, 20), st.integers(1, 99)),
     st.tuples(st.just("delete"), st.integers(0, ARTICLES)),
+    st.tuples(st.just("settings"), st.integers(1, 99)),
 )
 
 EVERY_KIND = [
@@ -193,6 +199,8 @@ EVERY_KIND = [
     ("template", "macros.html", 9),
     ("rename", 4, 10),
     ("delete", 5),
+    ("settings", 11),
+    ("title", 6, 12),
 ]
 
 
