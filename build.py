@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 
 # verb -> module whose run(args) -> int carries it out
 COMMANDS = {
-    "build": "archive.pipeline",
+    "build": "archive.build_command",
     "import": "archive.importer.run",
     "serve": "archive.serve",
     "check": "archive.check",

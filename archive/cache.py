@@ -35,7 +35,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from archive.analyse import from_row, to_row
 from archive.model import Analysis, Article, Taxonomy
 
 MAGIC = b"IA-CACHE-1"
@@ -260,10 +259,14 @@ ANALYSIS_FORMAT = "to_row JSON: [id, summary, chars, [[label, value, kind]], [ke
 
 
 def _analysis_payload(analysis: Analysis) -> bytes:
+    from archive.analyse import to_row  # here: a snapshot build never imports the analysis
+
     return json.dumps(to_row(analysis), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _analysis_from_payload(payload: bytes) -> Analysis:
     """The Analysis a payload stores, with tuples where JSON has lists, as a fresh one has."""
+    from archive.analyse import from_row
+
     id_, summary, chars, figures, keywords = json.loads(payload)
     return from_row((id_, summary, chars, tuple(map(tuple, figures)), tuple(keywords)))

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archive.errors import ArchiveError
+
 
 class ConfigError(ValueError):
     """A problem in site.toml, with the file named in the message."""
@@ -98,3 +100,29 @@ def normalise_base_url(path: Path, url: str) -> str:
             f"https://user.github.io/repo/，而不是 {url!r}"
         )
     return url if url.endswith("/") else url + "/"
+
+
+def config_from_args(args: object) -> SiteConfig:
+    """site.toml (args.config) with the command line's overrides, paths relative to where we run.
+
+    A problem is raised as ArchiveError, the one error the commands print.
+    """
+
+    def absolute(path: Path | None) -> Path | None:
+        return path.resolve() if path is not None else None
+
+    try:
+        return load_config(
+            args.config,  # type: ignore[attr-defined]
+            content_dir=absolute(getattr(args, "content_dir", None)),
+            output_dir=absolute(getattr(args, "out", None)),
+            base_url=getattr(args, "base_url", None),
+        )
+    except ConfigError as error:
+        raise ArchiveError(str(error)) from None
+
+
+def taxonomy_dir(config: SiteConfig) -> Path:
+    """content/taxonomy, or the project's own when a content folder has none (benchmarks)."""
+    own = config.taxonomy_dir
+    return own if own.is_dir() else config.root / "content" / "taxonomy"

@@ -10,12 +10,7 @@ end; `build_site` (serve, tests) keeps every file in memory instead.
 
 from __future__ import annotations
 
-import argparse
-import gc
-import os
-import resource
-import sys
-import time
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -23,12 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from archive import incremental, render, urls, workers
+from archive import incremental, render, snapshot, urls, workers
 from archive.analyse import analyse_range, from_row
 from archive.assemble import assemble, newest_first
-from archive.cache import Cache, cached_analyses, default_cache
-from archive.config import ConfigError, SiteConfig, load_config
-from archive.errors import ArchiveError
+from archive.cache import Cache, cached_analyses
+from archive.config import SiteConfig, taxonomy_dir
 from archive.incremental import RenderMemo
 from archive.keywords import Tokenizer
 from archive.load import (
@@ -42,13 +36,15 @@ from archive.load import (
 )
 from archive.memory import release_memory
 from archive.model import Analysis, Article, OutputFile, Taxonomy
+from archive.progress import ProgressBar, timed
+from archive.progress import warn as say_warning
 from archive.render import Page
 from archive.search import build_search_index
 from archive.search_incremental import SearchIndexer
 from archive.search_route import route_of
 from archive.segment import make_segmenter
 from archive.taxonomy import Lookup, load_taxonomy, make_lookup
-from archive.write import staged, write_tree
+from archive.write import write_tree
 
 ANALYSE_CHUNK = 100
 LOAD_CHUNK = 100
@@ -56,67 +52,7 @@ Progress = Callable[[int, int], None]
 Rendered = TypeVar("Rendered")
 # The background search task's data: articles in site order, config, taxonomy, output root.
 SearchShared = tuple[tuple[Article, ...], SiteConfig, Taxonomy, str | None]
-GC_THRESHOLDS = (100_000, 50, 100)
 Log = Callable[[str], None]
-
-
-def run(args: argparse.Namespace) -> int:
-    """`build.py build` (and plain `build.py`): build the site and print a summary line."""
-    started = time.perf_counter()
-    # A one-shot build makes millions of long-lived objects and few cycles: collecting
-    # rarely halves the time Python spends re-scanning the site model; serve does the same.
-    gc.set_threshold(*GC_THRESHOLDS)
-    config = config_from_args(args)
-    quiet = bool(args.quiet) or os.environ.get("CI") == "true"
-    progress = ProgressBar(enabled=not quiet)
-    jobs = args.jobs or os.cpu_count() or 1
-    steps: list[tuple[str, float, float]] = []
-    store = default_cache(config.root, enabled=not getattr(args, "no_cache", False))
-    with staged(config.output_dir) as staging:
-        paths = build_into(
-            config, staging, jobs=jobs, progress=progress, steps=steps, warn=_warn, cache=store
-        )
-    pages = sum(1 for path in paths if path.endswith(".html"))
-    if not args.quiet:
-        if os.environ.get("IA_TIMINGS"):
-            _print_timings(steps)
-        elapsed = time.perf_counter() - started
-        print(
-            f"已生成 {pages} 个页面（共 {len(paths)} 个文件）到 {config.output_dir}，"
-            f"用时 {elapsed:.1f} 秒"
-        )
-    return 0
-
-
-def _print_timings(steps: list[tuple[str, float, float]]) -> None:
-    """Each step's wall and CPU time and the peak memory of this process and of its workers.
-
-    CPU counts this process and the workers that ended during the step (the
-    background search process is counted in the step where it is collected).
-    """
-    for name, seconds, cpu in steps:
-        print(f"  {name:<16} {seconds:6.2f} 秒  CPU {cpu:6.2f} 秒", file=sys.stderr)
-    print(f"  {'合计（含所有子进程）':<16} CPU {_cpu_seconds():6.2f} 秒", file=sys.stderr)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    print(f"  峰值内存：主进程 {own} MB，子进程 {workers_peak} MB", file=sys.stderr)
-
-
-def config_from_args(args: argparse.Namespace) -> SiteConfig:
-    """site.toml with the command line's overrides (paths taken relative to where we run)."""
-
-    def absolute(path: Path | None) -> Path | None:
-        return path.resolve() if path is not None else None
-
-    try:
-        return load_config(
-            args.config,
-            content_dir=absolute(getattr(args, "content_dir", None)),
-            output_dir=absolute(getattr(args, "out", None)),
-            base_url=getattr(args, "base_url", None),
-        )
-    except ConfigError as error:
-        raise ArchiveError(str(error)) from None
 
 
 def build_site(
@@ -180,18 +116,30 @@ def build_into(
     steps: list[tuple[str, float, float]] | None = None,
     warn: Log | None = None,
     cache: Cache | None = None,
+    record: snapshot.Recording | None = None,
 ) -> tuple[str, ...]:
-    """Write every file of the site below root (pages as they are rendered); their paths."""
+    """Write every file of the site below root (pages as they are rendered); their paths.
+
+    With a Recording, every writer also streams its files into a snapshot segment.
+    """
     steps = steps if steps is not None else []
+    segments = record.segments if record is not None else None
 
     def write_all(pages: Sequence[Page], bar: Progress | None) -> tuple[str, ...]:
         urls.check_unique((p.path, p.path) for p in pages)
-        return render.write_pages(pages, config, jobs, root, bar)
+        return render.write_pages(pages, config, jobs, root, bar, segments)
 
-    search = (_search_written, str(root))
-    html, index, rest = _build(config, write_all, search, jobs, progress, steps, warn, cache)
+    def noted(message: str) -> None:
+        (warn or say_warning)(message)
+        if record is not None:
+            record.warnings.append(message)
+
+    search = (functools.partial(_search_written, segments=segments), str(root))
+    html, index, rest = _build(config, write_all, search, jobs, progress, steps, noted, cache)
     with timed("写入其他文件", steps):
         write_tree(rest, root)
+        if segments is not None:
+            snapshot.write_segments(segments, rest)
     paths = (*html, *index, *(f.path for f in rest))
     urls.check_unique((path, path) for path in paths)
     return paths
@@ -245,7 +193,7 @@ def _build(
             site = assemble(articles, taxonomy, analyses)
         del articles, analyses
         for warning in site.warnings:
-            (warn or _warn)(warning)
+            (warn or say_warning)(warning)
         with timed("规划页面", steps):
             with_search = (config.templates_dir / "search.html").is_file()
             route = _route_if_done(search_result, search_root) if with_search else None
@@ -309,12 +257,6 @@ def _load(
     return articles, tokenizer
 
 
-def taxonomy_dir(config: SiteConfig) -> Path:
-    """content/taxonomy, or the project's own when a content folder has none (benchmarks)."""
-    own = config.taxonomy_dir
-    return own if own.is_dir() else config.root / "content" / "taxonomy"
-
-
 def analyse_all(
     articles, tokenizer, jobs: int, progress: Callable[[int, int], None] | None = None
 ) -> dict[str, Analysis]:
@@ -346,66 +288,20 @@ def _finished(value: object) -> Iterator[Future]:
     yield done
 
 
-def _search_written(shared: SearchShared, start: int, stop: int) -> list[str]:
-    """Background task: write the search index below root; the paths written.
+def _search_written(
+    shared: SearchShared, start: int, stop: int, segments: str | None = None
+) -> list[str]:
+    """Background task: write the search index below root (and into a snapshot segment).
 
     The index is a good part of the site's bytes: written where it is made, it
-    is never copied to the main process.
+    is never copied to the main process. Returns the paths written.
     """
     files = _search_files(shared, start, stop)
     write_tree(files, Path(shared[3] or "."))
+    if segments is not None:
+        snapshot.write_segments(segments, files)
     return [output.path for output in files]
 
 
 def _suggest(lookup) -> Callable[[str], str]:
     return lambda name: lookup.suggest_district(name) or ""
-
-
-def _warn(message: str) -> None:
-    print(f"警告：{message}", file=sys.stderr)
-
-
-@contextmanager
-def timed(name: str, steps: list[tuple[str, float, float]]) -> Iterator[None]:
-    """Record how long the body of a with-statement took, in wall and CPU seconds."""
-    started, cpu = time.perf_counter(), _cpu_seconds()
-    yield
-    steps.append((name, time.perf_counter() - started, _cpu_seconds() - cpu))
-
-
-def _cpu_seconds() -> float:
-    """User and system time of this process and of its ended children."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr, for builds long enough to need one."""
-
-    WIDTH = 30
-    MIN_ITEMS = 500  # shorter stages finish before a bar would help
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.shown = False
-
-    def stage(self, label: str) -> Callable[[int, int], None]:
-        """A progress callback for one stage."""
-
-        def update(done: int, total: int) -> None:
-            if not self.enabled or total < self.MIN_ITEMS:
-                return
-            filled = self.WIDTH * done // total
-            bar = "█" * filled + "·" * (self.WIDTH - filled)
-            sys.stderr.write(f"\r{label} {bar} {done}/{total}")
-            sys.stderr.flush()
-            self.shown = True
-
-        return update
-
-    def done(self) -> None:
-        """End the bar's line."""
-        if self.shown:
-            sys.stderr.write("\n")
-            self.shown = False

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from archive import markdown_html, urls, workers, write
+from archive import markdown_html, snapshot, urls, workers, write
 from archive.config import SiteConfig
 from archive.context import ContextMemo, Contexts, articles_json
 from archive.model import OutputFile, Site
@@ -254,13 +254,18 @@ def render_pages(
 
 
 def _write_range(
-    shared: tuple[Sequence[Page], str, str, dict, str], start: int, stop: int
+    shared: tuple[Sequence[Page], str, str, dict, str, str | None], start: int, stop: int
 ) -> list[str]:
-    """Worker task: render pages[start:stop] and write them below the root folder."""
-    pages, templates_dir, base_path, common, root = shared
+    """Worker task: render pages[start:stop] and write them below the root folder.
+
+    With a segments folder, the same files go into one snapshot segment (archive.snapshot).
+    """
+    pages, templates_dir, base_path, common, root, segments = shared
     active = renderer(templates_dir, base_path)
     files = [active.render(page, common) for page in pages[start:stop]]
     write.write_tree(files, Path(root))
+    if segments is not None:
+        snapshot.write_segments(segments, files)
     return [output.path for output in files]
 
 
@@ -270,6 +275,7 @@ def write_pages(
     jobs: int,
     root: Path,
     progress: Progress | None = None,
+    segments: str | None = None,
 ) -> tuple[str, ...]:
     """Render every page straight into files below root; the paths written, in page order.
 
@@ -282,6 +288,7 @@ def write_pages(
         config.base_path,
         Contexts.common(config),
         str(root),
+        segments,
     )
     with _fresh_cards(renderer(str(config.templates_dir), config.base_path).env):
         written = workers.map_ranges(_write_range, shared, len(pages), jobs, CHUNK, progress)

@@ -42,9 +42,9 @@ from urllib.parse import unquote, urlsplit
 from livereload.handlers import LiveReloadJSHandler
 from tornado import httpserver, ioloop, netutil, web, websocket
 
-from archive.config import ConfigError, SiteConfig
+from archive.config import ConfigError, SiteConfig, config_from_args, taxonomy_dir
 from archive.errors import ArchiveError
-from archive.memory import release_memory
+from archive.memory import GC_THRESHOLDS, release_memory
 from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
 
 QUIET_SECONDS = 0.05  # a burst is over once nothing changed for this long
@@ -450,7 +450,7 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
             print(f"警告：{message}", file=sys.stderr, flush=True)
 
     def build() -> str:
-        config = pipeline.config_from_args(preview_args)
+        config = config_from_args(preview_args)
         store = dataclasses.replace(
             default_cache(config.root, enabled=not args.no_cache), memory=held
         )
@@ -472,10 +472,8 @@ def watched_paths(config: SiteConfig, config_file: Path) -> tuple[Path, ...]:
     """What a preview watches: content (articles, taxonomy), templates (with static), site.toml.
 
     A content folder without taxonomy files is built with the project's own
-    (pipeline.taxonomy_dir), so those are watched then.
+    (config.taxonomy_dir), so those are watched then.
     """
-    from archive.pipeline import taxonomy_dir
-
     roots = [config.content_dir, config.templates_dir, config_file.resolve()]
     taxonomy = taxonomy_dir(config).resolve()
     if not taxonomy.is_relative_to(config.content_dir.resolve()):
@@ -506,8 +504,6 @@ def _say(quiet: bool) -> Callable[[Outcome, tuple[str, ...]], None]:
 
 def run(args: argparse.Namespace) -> int:
     """build.py serve: build, serve with live reload until Ctrl+C."""
-    from archive.pipeline import GC_THRESHOLDS, config_from_args
-
     config = config_from_args(args)
     base_url = preview_base_url(config.base_url, args.host, args.port)
     sockets = bind(args.host, args.port)

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive import frontmatter, pipeline, render
+from archive.config import config_from_args
 from archive.serve import site_build
 from archive.write import write_site
 
@@ -94,7 +95,7 @@ class Workspace:
 
 def clean_build(args: argparse.Namespace, out: Path) -> None:
     render.renderer.cache_clear()
-    config = pipeline.config_from_args(args)
+    config = config_from_args(args)
     write_site(pipeline.build_site(config, jobs=1, warn=lambda _: None), out)
 
 
