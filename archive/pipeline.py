@@ -23,6 +23,7 @@ from archive.analyse import analyse_range, from_row
 from archive.assemble import assemble, newest_first
 from archive.cache import Cache, cached_analyses
 from archive.config import SiteConfig, taxonomy_dir
+from archive.context import ContextMemo
 from archive.incremental import RenderMemo
 from archive.keywords import Tokenizer
 from archive.load import (
@@ -88,6 +89,7 @@ class Memory:
 
     render: RenderMemo = field(default_factory=RenderMemo)
     load: LoadMemo = field(default_factory=LoadMemo)
+    contexts: ContextMemo = field(default_factory=ContextMemo)
     # The search indexer and the settings it was made for (a new one when they change).
     search: tuple[tuple[SiteConfig, Taxonomy], SearchIndexer] | None = None
 
@@ -197,7 +199,10 @@ def _build(
         with timed("规划页面", steps):
             with_search = (config.templates_dir / "search.html").is_file()
             route = _route_if_done(search_result, search_root) if with_search else None
-            pages, later = _defer_search_page(render.plan(site, config, with_search, route))
+            contexts = memo and memo.contexts
+            pages, later = _defer_search_page(
+                render.plan(site, config, with_search, route, contexts)
+            )
         with timed("渲染页面", steps):
             bar = progress.stage("渲染页面") if progress else None
             html = render_all(pages, bar)
@@ -205,7 +210,8 @@ def _build(
                 progress.done()
         del pages  # the page contexts are spent: free them before the index arrives
         with timed("其他文件", steps):
-            rest = render.machine_files(site, config) + render.static_files(config.templates_dir)
+            rest = render.machine_files(site, config, contexts)
+            rest += render.static_files(config.templates_dir)
         with timed("等待搜索索引", steps):
             index = tuple(search_result.result())
         if later:  # the search page carries the index's route, known only now
