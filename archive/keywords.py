@@ -19,7 +19,10 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import compress
+from operator import is_not
 from typing import Protocol
 
 from archive.jieba_import import jieba
@@ -188,24 +191,186 @@ def related(
     Ties go to the article nearest in the order of `keywords` (pass it sorted by
     date), then to the smaller id, so the result is deterministic.
     """
-    order = {article_id: index for index, article_id in enumerate(keywords)}
-    word_index = _postings(keywords)
-    idf = {word: math.log(len(keywords) / len(ids)) + 1.0 for word, ids in word_index.items()}
-    members = _programme_members(programmes, order)
-    sets = {article_id: frozenset(names) for article_id, names in programmes.items()}
-    return {
-        article_id: _best(article_id, keywords, sets, word_index, idf, members, order, k)
-        for article_id in keywords
-    }
+    return RelatedMemo().related(keywords, programmes, k)
 
 
-def _postings(keywords: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
-    """Keyword -> ids that have it, for keywords shared by 2..MAX_POSTINGS articles."""
+@dataclass(slots=True)
+class RelatedMemo:
+    """`related` that remembers its last inputs and answers, to redo only what an edit touches.
+
+    Plain data (dicts, lists, tuples), so it pickles. An article's answer is a
+    function of: its own keywords and programmes, the posting list (and so the
+    idf and the 2..MAX_POSTINGS filter) of each of its words, the members of each
+    of its programmes, the order and N. So when N, the order and k are the same,
+    an edit of one article's keywords can change the answers of that article
+    and of the articles in the postings of the words it gained or lost (before
+    and after, where the word passes the filter); an edit of its programmes,
+    those of the members of the programmes it joined or left. Only these are
+    computed again; anything else (an article added, deleted or moved in the
+    order) computes everything. Answers that come out the same stay the very
+    same tuple objects as before.
+    """
+
+    k: int = 0
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    programmes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    results: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)
+    postings: dict[str, list[str]] = field(default_factory=dict)  # every word, unfiltered
+    word_index: dict[str, list[str]] = field(default_factory=dict)  # 2..MAX_POSTINGS only
+    idf: dict[str, float] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
+    sets: dict[str, frozenset[str]] = field(default_factory=dict)
+    recomputed: int = 0  # answers computed by the last call (tests, measurements)
+
+    def related(
+        self,
+        keywords: Mapping[str, tuple[str, ...]],
+        programmes: Mapping[str, tuple[str, ...]],
+        k: int = 5,
+    ) -> dict[str, tuple[str, ...]]:
+        """The same as the function `related` of these inputs; a new dict each call."""
+        changed = self._changed(keywords, programmes, k)
+        if changed is None:
+            self._compute_all(keywords, programmes, k)
+        else:
+            self._compute_some(keywords, programmes, changed)
+        return dict(self.results)
+
+    def _changed(
+        self,
+        keywords: Mapping[str, tuple[str, ...]],
+        programmes: Mapping[str, tuple[str, ...]],
+        k: int,
+    ) -> list[str] | None:
+        """Ids whose keywords or programmes differ, or None when all must be computed."""
+        ids = list(keywords)
+        # The same ids in the same order in all four (so the values line up below).
+        if k != self.k or ids != list(self.keywords) or ids != list(programmes):
+            return None
+        if ids != list(self.programmes):
+            return None
+        # Identity first (an unchanged analysis hands the same tuple), equality for the rest.
+        maybe = set(compress(ids, map(is_not, keywords.values(), self.keywords.values())))
+        maybe.update(compress(ids, map(is_not, programmes.values(), self.programmes.values())))
+        return [
+            i
+            for i in ids
+            if i in maybe
+            and (keywords[i] != self.keywords[i] or programmes[i] != self.programmes[i])
+        ]
+
+    def _compute_all(
+        self,
+        keywords: Mapping[str, tuple[str, ...]],
+        programmes: Mapping[str, tuple[str, ...]],
+        k: int,
+    ) -> None:
+        previous = self.results
+        self.k = k
+        self.keywords, self.programmes = dict(keywords), dict(programmes)
+        self.order = {article_id: index for index, article_id in enumerate(keywords)}
+        self.postings = _all_postings(keywords)
+        self.word_index = {w: ids for w, ids in self.postings.items() if _passes(ids)}
+        self.idf = {w: _idf(len(keywords), ids) for w, ids in self.word_index.items()}
+        self.members = _programme_members(programmes, self.order)
+        self.sets = {article_id: frozenset(names) for article_id, names in programmes.items()}
+        self.results = {}
+        self._answer(keywords, previous)
+
+    def _compute_some(
+        self,
+        keywords: Mapping[str, tuple[str, ...]],
+        programmes: Mapping[str, tuple[str, ...]],
+        changed: list[str],
+    ) -> None:
+        touched: set[str] = set(changed)
+        for article_id in changed:
+            touched |= self._move_words(article_id, keywords[article_id])
+            touched |= self._move_programmes(article_id, programmes[article_id])
+        self._answer(touched, self.results)
+
+    def _answer(self, ids: Iterable[str], previous: Mapping[str, tuple[str, ...]]) -> None:
+        """Compute the answers of ids; an answer equal to the previous one keeps its object."""
+        count = 0
+        for article_id in ids:
+            found = _best(
+                article_id,
+                self.keywords,
+                self.sets,
+                self.word_index,
+                self.idf,
+                self.members,
+                self.order,
+                self.k,
+            )
+            before = previous.get(article_id)
+            self.results[article_id] = before if before == found else found
+            count += 1
+        self.recomputed = count
+
+    def _move_words(self, article_id: str, words: tuple[str, ...]) -> set[str]:
+        """Put an article's new keywords in the postings; the ids whose answer may change."""
+        before, after = Counter(self.keywords[article_id]), Counter(words)
+        self.keywords[article_id] = words
+        touched: set[str] = set()
+        total = len(self.keywords)
+        for word in before.keys() | after.keys():
+            if before[word] == after[word]:
+                continue
+            ids = self.postings.setdefault(word, [])
+            if _passes(ids):
+                touched.update(ids)
+            ids[:] = [i for i in ids if i != article_id] + [article_id] * after[word]
+            if _passes(ids):
+                touched.update(ids)
+                self.word_index[word] = ids
+                self.idf[word] = _idf(total, ids)
+            else:
+                self.word_index.pop(word, None)
+                self.idf.pop(word, None)
+            if not ids:
+                del self.postings[word]
+        return touched
+
+    def _move_programmes(self, article_id: str, names: tuple[str, ...]) -> set[str]:
+        """Put an article in its new programmes' member lists; the ids whose answer may change."""
+        before, after = Counter(self.programmes[article_id]), Counter(names)
+        self.programmes[article_id] = names
+        self.sets[article_id] = frozenset(names)
+        touched: set[str] = set()
+        position = self.order[article_id]
+        for name in before.keys() | after.keys():
+            if before[name] == after[name]:
+                continue
+            ids = [i for i in self.members.get(name, ()) if i != article_id]
+            at = _bisect_by_order(ids, position, self.order)
+            ids[at:at] = [article_id] * after[name]
+            touched.update(self.members.get(name, ()))
+            touched.update(ids)
+            if ids:
+                self.members[name] = ids
+            else:
+                self.members.pop(name, None)
+        return touched
+
+
+def _passes(ids: Sequence[str]) -> bool:
+    """A keyword links articles when 2..MAX_POSTINGS articles have it."""
+    return 2 <= len(ids) <= MAX_POSTINGS
+
+
+def _idf(total: int, ids: Sequence[str]) -> float:
+    return math.log(total / len(ids)) + 1.0
+
+
+def _all_postings(keywords: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """Keyword -> ids that have it (as often as they list it), in the given order."""
     index: dict[str, list[str]] = defaultdict(list)
     for article_id, words in keywords.items():
         for word in words:
             index[word].append(article_id)
-    return {word: ids for word, ids in index.items() if 2 <= len(ids) <= MAX_POSTINGS}
+    return dict(index)
 
 
 def _programme_members(
@@ -216,7 +381,7 @@ def _programme_members(
     for article_id in sorted(programmes, key=lambda i: order.get(i, len(order))):
         for programme in programmes[article_id]:
             members[programme].append(article_id)
-    return members
+    return dict(members)
 
 
 def _best(
