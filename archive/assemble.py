@@ -6,15 +6,32 @@ collisions settled by sorted name order), membership and counts, summaries,
 reading time, related articles, neighbours within a programme, co-occurring
 programmes, the programme × district matrix and the key figures. Templates
 only format what is here.
+
+With an AssembleMemo (serve keeps one between rebuilds), unchanged parts are
+the identical objects of the previous call: every Article, Entry, Term,
+ProgrammeFacts, DistrictFacts, the Matrix, the articles tuple and the
+related tuples whose inputs did not change are the very objects the previous
+Site held, so later stages can skip work by identity. Each piece is a
+function of exactly the inputs it is handed, and the memo keeps a piece only
+while those inputs are the same objects (or equal ones): nothing is declared
+by hand. The terms and cross views read only each article's Naming (its id,
+year, file and the names it lists), so an edit of a title or a text leaves
+them alone. A piece computed again hands back the previous objects wherever
+they are equal. Without a memo, assemble computes everything, through the
+same code.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import attrgetter, is_not
+from typing import Any, NamedTuple, TypeVar
 
 from archive import slugs, text
-from archive.keywords import related
+from archive.keywords import RelatedMemo
 from archive.model import (
     Analysis,
     Article,
@@ -32,6 +49,7 @@ from archive.model import (
 )
 from archive.taxonomy import make_lookup
 
+Item = TypeVar("Item", Article, "Naming")
 RELATED = 5  # related articles per article
 PROGRAMME_FIGURES = 24  # key figures gathered on a programme page
 FIGURES_PER_ARTICLE = 2
@@ -44,36 +62,298 @@ def assemble(
     articles: Sequence[Article],
     taxonomy: Taxonomy,
     analyses: Mapping[str, Analysis],
+    memo: AssembleMemo | None = None,
 ) -> Site:
-    """Build the site model from the articles, the taxonomy and each article's analysis."""
-    ordered = newest_first(articles)
-    districts, district_of = district_terms(ordered, taxonomy)
-    programmes, programme_of, warnings = programme_terms(ordered, taxonomy)
-    places, place_of = place_terms(ordered, taxonomy, district_of)
-    reporters, person_of = reporter_terms(ordered)
-    years = year_terms(ordered)
-    figures = {a.id: analyses[a.id].figures for a in ordered}
-    related = related_articles(ordered, programme_of, analyses)
-    neighbours = programme_neighbours(ordered, programmes)
-    names = _Names(district_of, programme_of, place_of, person_of)
-    by_id = {a.id: a for a in ordered}
-    entries = tuple(
-        entry(a, names, analyses[a.id], related[a.id], neighbours.get(a.id, ())) for a in ordered
-    )
+    """Build the site model from the articles, the taxonomy and each article's analysis.
+
+    With the memo of the previous call, only the pieces whose inputs changed are
+    computed again (see the module docstring); the Site is equal to a fresh one.
+    """
+    memo = memo if memo is not None else AssembleMemo()
+    taxonomy = memo.same_taxonomy(taxonomy)
+    ordered, rows = memo.order(articles)
+    call = memo.call
+    districts, district_of = call("districts", district_terms, rows, taxonomy)
+    programmes, programme_of, warnings = call("programmes", programme_terms, rows, taxonomy)
+    places, place_of = call("places", place_terms, rows, taxonomy, district_of)
+    reporters, person_of = call("reporters", reporter_terms, rows)
+    names = call("names", _Names, district_of, programme_of, place_of, person_of)
+    ids = call("ids", _ids, rows)
+    found = tuple(map(analyses.__getitem__, ids))  # analyses in site order
+    by_id = call("by_id", _by_id, rows)
     return Site(
         articles=ordered,
-        entries=entries,
+        entries=_entries(memo, rows, ids, names, found, programmes, programme_of),
         districts=districts,
         programmes=programmes,
         places=places,
         reporters=reporters,
-        years=years,
-        programme_facts=tuple(programme_facts(p, by_id, names, figures) for p in programmes),
-        district_facts=tuple(district_facts(d, by_id, names, places) for d in districts),
-        matrix=matrix(programmes, districts, ordered, names),
+        years=call("years", year_terms, rows),
+        programme_facts=tuple(
+            memo.call_for(
+                ("programme", p.slug),
+                programme_facts,
+                p,
+                by_id,
+                names,
+                figures_read(p.article_ids, analyses),
+            )
+            for p in programmes
+        ),
+        district_facts=tuple(
+            memo.call_for(("district", d.slug), district_facts, d, by_id, names, places)
+            for d in districts
+        ),
+        matrix=call("matrix", matrix, programmes, districts, rows, names),
         city=taxonomy.city,
         warnings=warnings,
     )
+
+
+def _entries(
+    memo: AssembleMemo,
+    rows: tuple[Naming, ...],
+    ids: tuple[str, ...],
+    names: _Names,
+    found: tuple[Analysis, ...],
+    programmes: tuple[Term, ...],
+    programme_of: Mapping[str, TermRef],
+) -> tuple[Entry, ...]:
+    """Every article's Entry, with its related articles and its programme neighbours."""
+    call = memo.call
+    keywords = tuple(map(attrgetter("keywords"), found))
+    programme_slugs = call("programme_slugs", _programme_slugs, rows, programme_of)
+    related = call("related", memo.related_of, ids, keywords, programme_slugs)
+    neighbours = call("neighbours", programme_neighbours, programmes)
+    return memo.entries_of(
+        rows,
+        names,
+        found,
+        call("related ids", _aligned, related, ids, None),
+        call("neighbour ids", _aligned, neighbours, ids, ()),
+    )
+
+
+def _aligned(values: Mapping[str, Any], ids: Sequence[str], missing: Any) -> tuple[Any, ...]:
+    """values of ids, in their order; `missing` where there is none."""
+    return tuple(map(values.get, ids, repeat(missing)))
+
+
+def figures_read(
+    ids: Sequence[str], analyses: Mapping[str, Analysis]
+) -> tuple[tuple[KeyFigure, ...], ...]:
+    """The key figures of a programme's articles, newest first, as far as its page reads them.
+
+    programme_facts gathers FIGURES_PER_ARTICLE from each article until it has
+    PROGRAMME_FIGURES, so the articles after that point change nothing on it.
+    """
+    read: list[tuple[KeyFigure, ...]] = []
+    gathered = 0
+    for article_id in ids:
+        if gathered >= PROGRAMME_FIGURES:
+            break
+        figures = analyses[article_id].figures
+        read.append(figures)
+        gathered += min(len(figures), FIGURES_PER_ARTICLE)
+    return tuple(read)
+
+
+class Naming(NamedTuple):
+    """What the terms and cross views read of an article: its id, year, file and names."""
+
+    id: str
+    year: str
+    path: str
+    districts: tuple[str, ...]
+    programmes: tuple[str, ...]
+    places: tuple[str, ...]
+    reporters: tuple[str, ...]
+    correspondents: tuple[str, ...]
+    photographers: tuple[str, ...]
+
+
+def naming(article: Article) -> Naming:
+    """An article's Naming."""
+    return Naming(
+        article.id,
+        article.year,
+        article.path,
+        article.districts,
+        article.programmes,
+        article.places,
+        article.reporters,
+        article.correspondents,
+        article.photographers,
+    )
+
+
+@dataclass(slots=True)
+class AssembleMemo:
+    """The previous call of assemble: its inputs and pieces, to keep what did not change.
+
+    Every piece is remembered with the arguments it was computed from, and kept
+    while the new arguments are the same objects or equal ones (tuples compare
+    item by item, identity first, so an unchanged piece costs a pass of pointer
+    comparisons).
+    """
+
+    articles: tuple[Article, ...] = ()  # the last call's articles as given
+    ordered: tuple[Article, ...] = ()
+    rows: tuple[Naming, ...] = ()  # aligned with ordered
+    position: dict[str, int] = field(default_factory=dict)  # id -> index in ordered
+    taxonomy: Taxonomy | None = None
+    pieces: dict[Any, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)
+    related: RelatedMemo = field(default_factory=RelatedMemo)
+    # The entries and, aligned with them, what each was made from (see entries_of).
+    entries: tuple[Entry, ...] = ()
+    entry_inputs: tuple[Any, ...] = ()
+    entry_of: dict[str, Entry] = field(default_factory=dict)
+    computed: int = 0  # pieces and entries computed by the last call (tests, measurements)
+
+    def same_taxonomy(self, taxonomy: Taxonomy) -> Taxonomy:
+        """The previous taxonomy object when the new one is equal (it is read on every build)."""
+        if self.taxonomy is None or self.taxonomy != taxonomy:
+            self.taxonomy = taxonomy
+        self.computed = 0
+        return self.taxonomy
+
+    def order(self, articles: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Naming, ...]]:
+        """newest_first(articles) and the Naming of each, sharing the previous objects."""
+        given = tuple(articles)
+        previous, self.articles = self.articles, given
+        if len(given) == len(previous):
+            at = list(compress(range(len(given)), map(is_not, given, previous)))
+            if not at:
+                return self.ordered, self.rows
+            # Same ids and dates in the same places: the order is the same (it sorts by them).
+            if all(given[i].id == previous[i].id and given[i].date == previous[i].date for i in at):
+                return self._replace([given[i] for i in at])
+        kept_articles = {a.id: a for a in self.ordered}
+        ordered = tuple(_kept(a, kept_articles) for a in newest_first(given))
+        kept = {row.id: row for row in self.rows}
+        rows = tuple(_kept(naming(a), kept) for a in ordered)
+        self.ordered = self.ordered if ordered == self.ordered else ordered
+        self.rows = self.rows if rows == self.rows else rows
+        self.position = {a.id: i for i, a in enumerate(ordered)}
+        return self.ordered, self.rows
+
+    def _replace(self, changed: list[Article]) -> tuple[tuple[Article, ...], tuple[Naming, ...]]:
+        ordered, rows = list(self.ordered), list(self.rows)
+        for article in changed:
+            at = self.position[article.id]
+            ordered[at] = _kept(article, {article.id: ordered[at]})
+            row = naming(article)
+            if row != rows[at]:
+                rows[at] = row
+        new_ordered, new_rows = tuple(ordered), tuple(rows)
+        self.ordered = self.ordered if new_ordered == self.ordered else new_ordered
+        self.rows = self.rows if new_rows == self.rows else new_rows
+        return self.ordered, self.rows
+
+    def call(self, name: str, function: Callable[..., Any], *args: Any) -> Any:
+        """function(*args), or the remembered value when args are the remembered ones."""
+        return self.call_for(name, function, *args)
+
+    def call_for(self, key: Any, function: Callable[..., Any], *args: Any) -> Any:
+        """call, remembered under any key (one piece per programme, per district)."""
+        held = self.pieces.get(key)
+        if held is not None and held[0] == args:
+            return held[1]
+        value = function(*args)
+        if held is not None:
+            value = _share(value, held[1])
+        self.pieces[key] = (args, value)
+        self.computed += 1
+        return value
+
+    def related_of(
+        self,
+        ids: tuple[str, ...],
+        keywords: tuple[tuple[str, ...], ...],
+        programmes: Mapping[str, tuple[str, ...]],
+    ) -> dict[str, tuple[str, ...]]:
+        """Related ids per article (keywords aligned with ids, in site order: ties by time)."""
+        return self.related.related(dict(zip(ids, keywords, strict=True)), programmes, RELATED)
+
+    def entries_of(
+        self,
+        rows: tuple[Naming, ...],
+        names: _Names,
+        found: tuple[Analysis, ...],
+        related: tuple[tuple[str, ...], ...],
+        neighbours: tuple[tuple[Neighbours, ...], ...],
+    ) -> tuple[Entry, ...]:
+        """entry() of every article: computed again where any of its inputs is a new object."""
+        inputs = (rows, found, related, neighbours)
+        held = self.entry_inputs
+        if held and held[-1] is names and len(held[0]) == len(rows):
+            entries = list(self.entries)
+            dirty: set[int] = set()
+            for new, old in zip(inputs, held, strict=False):
+                if new != old:  # item by item, identity first: cheap when nothing changed
+                    dirty.update(compress(range(len(rows)), map(is_not, new, old)))
+        else:
+            entries = [None] * len(rows)  # type: ignore[list-item]
+            dirty = set(range(len(rows)))
+            self.entry_of = {e.id: e for e in self.entries}
+        for i in dirty:
+            made = entry(rows[i], names, found[i], related[i], neighbours[i])
+            before = self.entry_of.get(made.id)
+            entries[i] = before if before == made else made
+            self.entry_of[made.id] = entries[i]
+        if len(self.entry_of) > len(rows):  # deleted articles
+            self.entry_of = {e.id: e for e in entries}
+        self.computed += len(dirty)
+        made_all = tuple(entries)
+        self.entries = self.entries if made_all == self.entries else made_all
+        self.entry_inputs = (*inputs, names)
+        return self.entries
+
+
+def _kept(new: Item, kept: Mapping[str, Item]) -> Item:
+    """The object kept under new's id when it is equal to new, else new."""
+    before = kept.get(new.id)
+    return before if before is not None and before == new else new
+
+
+def _share(new: Any, old: Any, depth: int = 2) -> Any:
+    """new, with old's objects wherever they are equal: whole, or part by part.
+
+    Tuples of hashable items (terms) match items by equality wherever they sit;
+    other tuples (a piece's several results) part by part; dicts value by value.
+    """
+    if new is old or type(new) is not type(old):
+        return new
+    if new == old:
+        return old
+    if depth == 0:
+        return new
+    if isinstance(new, dict):
+        return {k: _share(v, old[k], depth - 1) if k in old else v for k, v in new.items()}
+    if type(new) is tuple:
+        try:
+            pool = {item: item for item in old}
+        except TypeError:
+            if len(new) != len(old):
+                return new
+            return tuple(_share(n, o, depth - 1) for n, o in zip(new, old, strict=True))
+        return tuple(pool.get(item, item) for item in new)
+    return new
+
+
+def _ids(rows: Sequence[Naming]) -> tuple[str, ...]:
+    return tuple(row.id for row in rows)
+
+
+def _by_id(rows: Sequence[Naming]) -> dict[str, Naming]:
+    return {row.id: row for row in rows}
+
+
+def _programme_slugs(
+    rows: Sequence[Naming], programme_of: Mapping[str, TermRef]
+) -> dict[str, tuple[str, ...]]:
+    """Each article's programme slugs, in site order (what related ranks by)."""
+    return {r.id: tuple(programme_of[n].slug for n in r.programmes) for r in rows}
 
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
@@ -102,7 +382,7 @@ class _Names:
         self.places = places
         self.people = people
 
-    def of(self, article: Article, kind: str) -> tuple[TermRef, ...]:
+    def of(self, article: Naming, kind: str) -> tuple[TermRef, ...]:
         """The distinct terms of one kind an article names, in the article's order."""
         if kind == "district":
             refs = [self.districts[name] for name in article.districts]
@@ -116,7 +396,7 @@ class _Names:
 # --- terms -------------------------------------------------------------------------------
 
 
-def _members(pairs: Iterable[tuple[str, Article]]) -> dict[str, list[str]]:
+def _members(pairs: Iterable[tuple[str, Naming]]) -> dict[str, list[str]]:
     """Group article ids by a key, keeping the order of the pairs (newest first)."""
     groups: dict[str, list[str]] = defaultdict(list)
     for name, article in pairs:
@@ -126,7 +406,7 @@ def _members(pairs: Iterable[tuple[str, Article]]) -> dict[str, list[str]]:
 
 
 def district_terms(
-    ordered: Sequence[Article], taxonomy: Taxonomy
+    ordered: Sequence[Naming], taxonomy: Taxonomy
 ) -> tuple[tuple[Term, ...], dict[str, TermRef]]:
     """One term per taxonomy district (articles may name a district by an alias)."""
     own = {d.name: TermRef("district", d.slug, d.name) for d in taxonomy.districts}
@@ -148,7 +428,7 @@ def _district_term(district: District, ids: list[str]) -> Term:
 
 
 def programme_terms(
-    ordered: Sequence[Article], taxonomy: Taxonomy
+    ordered: Sequence[Naming], taxonomy: Taxonomy
 ) -> tuple[tuple[Term, ...], dict[str, TermRef], tuple[str, ...]]:
     """Known programmes with articles, then new ones (with a warning and a pinyin slug)."""
     known = {p.name: p for p in taxonomy.programmes}
@@ -180,7 +460,7 @@ def _known_programme(programme, ids: list[str]) -> Term:
     )
 
 
-def _unknown_warning(name: str, ordered: Sequence[Article], ids: list[str]) -> str:
+def _unknown_warning(name: str, ordered: Sequence[Naming], ids: list[str]) -> str:
     first = next(a for a in reversed(ordered) if a.id == ids[-1])
     return (
         f"{first.path}: 举措“{name}”不在 programmes.yaml 里（{len(ids)} 篇文章）；"
@@ -203,12 +483,12 @@ def unique_slugs(names: Sequence[str], taken: Iterable[str] = ()) -> dict[str, s
 
 
 def place_terms(
-    ordered: Sequence[Article], taxonomy: Taxonomy, district_of: Mapping[str, TermRef]
+    ordered: Sequence[Naming], taxonomy: Taxonomy, district_of: Mapping[str, TermRef]
 ) -> tuple[tuple[Term, ...], dict[tuple[str, str], TermRef]]:
     """Places (街道/乡镇, 社区/村) under their district; parents exist even without articles."""
     index = _place_index(taxonomy)
     located: dict[tuple[str, str], str] = {}  # (district slug, name) -> parent name
-    mentions: list[tuple[tuple[str, str], Article]] = []
+    mentions: list[tuple[tuple[str, str], Naming]] = []
     for article in ordered:
         own = [district_of[n].slug for n in article.districts if n in district_of]
         for name in article.places:
@@ -247,7 +527,7 @@ def _locate(
 
 def _place_term_list(
     located: Mapping[tuple[str, str], str],
-    mentions: list[tuple[tuple[str, str], Article]],
+    mentions: list[tuple[tuple[str, str], Naming]],
     taxonomy: Taxonomy,
     index: Mapping[str, list[tuple[str, str]]],
 ) -> tuple[tuple[Term, ...], dict[tuple[str, str], TermRef]]:
@@ -296,7 +576,7 @@ def place_level(name: str) -> str:
     return "地点"
 
 
-def reporter_terms(ordered: Sequence[Article]) -> tuple[tuple[Term, ...], dict[str, TermRef]]:
+def reporter_terms(ordered: Sequence[Naming]) -> tuple[tuple[Term, ...], dict[str, TermRef]]:
     """One term per person named in a byline (reporters, correspondents, photographers)."""
     members = _members((name, a) for a in ordered for role, _ in ROLES for name in getattr(a, role))
     slug_of = unique_slugs(list(members))
@@ -306,7 +586,7 @@ def reporter_terms(ordered: Sequence[Article]) -> tuple[tuple[Term, ...], dict[s
     return terms, {t.name: TermRef("reporter", t.slug, t.name) for t in terms}
 
 
-def year_terms(ordered: Sequence[Article]) -> tuple[Term, ...]:
+def year_terms(ordered: Sequence[Naming]) -> tuple[Term, ...]:
     """One term per year, newest year first."""
     members = _members((a.year, a) for a in ordered)
     return tuple(
@@ -318,7 +598,7 @@ def year_terms(ordered: Sequence[Article]) -> tuple[Term, ...]:
 
 
 def entry(
-    article: Article,
+    article: Naming,
     names: _Names,
     analysis: Analysis,
     related: tuple[str, ...],
@@ -345,20 +625,7 @@ def entry(
     )
 
 
-def related_articles(
-    ordered: Sequence[Article],
-    programme_of: Mapping[str, TermRef],
-    analyses: Mapping[str, Analysis],
-) -> dict[str, tuple[str, ...]]:
-    """Up to RELATED ids per article: shared programmes first, then shared keywords."""
-    keywords = {a.id: analyses[a.id].keywords for a in ordered}  # newest first: ties by time
-    programmes = {a.id: tuple(programme_of[n].slug for n in a.programmes) for a in ordered}
-    return related(keywords, programmes, k=RELATED)
-
-
-def programme_neighbours(
-    ordered: Sequence[Article], programmes: Sequence[Term]
-) -> dict[str, tuple[Neighbours, ...]]:
+def programme_neighbours(programmes: Sequence[Term]) -> dict[str, tuple[Neighbours, ...]]:
     """For each article, the older and newer article in each of its programmes."""
     result: dict[str, list[Neighbours]] = defaultdict(list)
     for programme in programmes:
@@ -375,11 +642,14 @@ def programme_neighbours(
 
 def programme_facts(
     programme: Term,
-    by_id: Mapping[str, Article],
+    by_id: Mapping[str, Naming],
     names: _Names,
-    figures: Mapping[str, tuple[KeyFigure, ...]],
+    figures: Sequence[tuple[KeyFigure, ...]],
 ) -> ProgrammeFacts:
-    """Who runs a programme, its timeline (oldest first), figures and co-occurring programmes."""
+    """Who runs a programme, its timeline (oldest first), figures and co-occurring programmes.
+
+    `figures` are the key figures of each of its articles (aligned with article_ids).
+    """
     chosen = [by_id[i] for i in programme.article_ids]  # newest first, as the site's order
     district_counts = Counter(r.slug for a in chosen for r in names.of(a, "district"))
     co = Counter(
@@ -389,7 +659,7 @@ def programme_facts(
     for article in reversed(chosen):
         years[article.year].append(article.id)
     # A few figures from each article, newest first, so one long report does not fill the list.
-    gathered = [f for a in chosen for f in figures[a.id][:FIGURES_PER_ARTICLE]]
+    gathered = [f for found in figures for f in found[:FIGURES_PER_ARTICLE]]
     gathered = gathered[:PROGRAMME_FIGURES]
     return ProgrammeFacts(
         slug=programme.slug,
@@ -405,7 +675,7 @@ def _by_count(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
 
 
 def district_facts(
-    district: Term, by_id: Mapping[str, Article], names: _Names, places: Sequence[Term]
+    district: Term, by_id: Mapping[str, Naming], names: _Names, places: Sequence[Term]
 ) -> DistrictFacts:
     """A district's programmes by count, its places as a tree, its articles by year."""
     chosen = [by_id[i] for i in district.article_ids]  # newest first, as the site's order
@@ -434,7 +704,7 @@ def _place_tree(places: Sequence[Term]) -> tuple[str, ...]:
 
 
 def matrix(
-    programmes: Sequence[Term], districts: Sequence[Term], ordered: Sequence[Article], names: _Names
+    programmes: Sequence[Term], districts: Sequence[Term], ordered: Sequence[Naming], names: _Names
 ) -> Matrix:
     """Article counts per (programme, district), for districts that have articles."""
     cells = Counter(
