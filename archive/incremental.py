@@ -12,7 +12,15 @@ whose result is known to be the same:
   hands out for unchanged articles, are known equal at once: no pickling).
 - `sync_tree` writes a file only when its bytes changed, deletes files the
   build no longer produces, and leaves everything else alone, so the browser
-  never sees a half-written folder and unchanged files keep their mtimes.
+  never sees a half-written folder and unchanged files keep their mtimes. A
+  file whose bytes are the very object it last wrote (RenderMemo's pages, the
+  search index's unchanged files) is not even looked at: a rebuild touches the
+  disk in proportion to what changed, not to the 40,000 files of the site.
+- Files deleted or edited by hand in the output folder are therefore noticed
+  by `verify_tree`, which checks every file's stamp against what this process
+  left there and puts back the bytes it holds; serve runs it after each
+  rebuild has reloaded the browsers, off the path of the edit being previewed
+  (and the first sync of a process compares every file anyway).
 
 Nothing is declared by hand, so nothing can be forgotten (the stale pages of
 Hugo #11543, Zola #1108, Lektor #410 and MkDocs --dirty came from that).
@@ -58,32 +66,69 @@ class OutputState:
     # path -> (bytes, size, mtime_ns); bytes None for a file found on disk, not yet compared
     files: dict[str, tuple[bytes | None, int, int]] = field(default_factory=dict)
     known: bool = False  # False until the folder has been listed once
+    paths: tuple[str, ...] = ()  # of the last sync, checked then (see _check_paths)
 
 
 def sync_tree(out_dir: Path, files: Iterable[OutputFile], state: OutputState) -> SyncReport:
-    """Make out_dir hold exactly `files`, writing only files whose bytes changed."""
+    """Make out_dir hold exactly `files`, writing only files whose bytes changed.
+
+    A file given as the very bytes object this state last wrote or found for
+    its path is taken as unchanged without a look at the disk (see verify_tree).
+    """
     files = tuple(files)
-    _check_paths(files)
+    paths = tuple(f.path for f in files)
+    if paths != state.paths:  # the same paths as last time were checked then
+        _check_paths(files)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not state.known:
         state.files = _read_existing(out_dir)
         state.known = True
-    produced: dict[str, bytes] = {f.path: f.data for f in files}
     # Deletions first, so a path that turns from a file into a folder (or back) is free.
-    gone = sorted(set(state.files) - set(produced))
+    same = paths == state.paths and len(state.files) == len(paths)
+    gone = [] if same else sorted(set(state.files) - set(paths))
     for path in gone:
         _delete(out_dir, path)
         del state.files[path]
     written = unchanged = 0
-    for path, data in produced.items():
+    held = state.files
+    for output in files:
+        path, data = output.path, output.data
+        previous = held.get(path)
+        if previous is not None and previous[0] is data:
+            unchanged += 1  # the bytes this process left there, untouched since as far as it knows
+            continue
         stamp = _unchanged(out_dir, path, data, state)
         if stamp is not None:
-            state.files[path] = (data, *stamp)  # hold the new object: the old one can go
+            held[path] = (data, *stamp)  # hold the new object: the old one can go
             unchanged += 1
         else:
-            state.files[path] = _write(out_dir, path, data)
+            held[path] = _write(out_dir, path, data)
             written += 1
+    state.paths = paths
     return SyncReport(written=written, unchanged=unchanged, deleted=len(gone))
+
+
+def verify_tree(out_dir: Path, state: OutputState) -> int:
+    """Put back every file deleted or changed in out_dir since this state's syncs; how many.
+
+    Each file's size and modification time are checked against those of the
+    last sync, and a file that differs gets the bytes that sync gave it again.
+    """
+    restored = 0
+    root = str(out_dir)
+    for path, (data, size, mtime) in list(state.files.items()):
+        try:
+            info = os.stat(os.path.join(root, path))  # plain strings: this runs per file
+            if (info.st_size, info.st_mtime_ns) == (size, mtime):
+                continue
+        except OSError:
+            pass  # deleted: write it again
+        if data is None:  # never compared (a file of an earlier process): the next sync writes it
+            del state.files[path]
+            continue
+        state.files[path] = _write(out_dir, path, data)
+        restored += 1
+    return restored
 
 
 def _check_paths(files: tuple[OutputFile, ...]) -> None:

@@ -33,7 +33,7 @@ import time
 import traceback
 import webbrowser
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,8 @@ class Preview:
     building: bool = False
     error: str | None = None
     last: Outcome | None = None
+    # Puts back output files deleted or changed by hand; how many (see incremental.verify_tree).
+    verify: Callable[[], int] | None = None
 
     def changed(self, now: float, paths: tuple[str, ...]) -> None:
         """Record changed source paths seen at `now`."""
@@ -422,6 +424,16 @@ class Loop:
         # Reload after a failure too: the page then shows the error.
         self.hub.reload()
         self.preview.reloads += 1
+        if self.preview.verify is not None:
+            # Rebuilds trust the files they wrote; the check of every file's stamp runs
+            # now, after the reload, on the build thread (never alongside a build).
+            loop = ioloop.IOLoop.current()
+            future = loop.run_in_executor(self.builder, self.preview.verify)
+            loop.add_future(future, self._verified)
+
+    def _verified(self, done: Future) -> None:
+        if done.result():  # files were put back: show them
+            self.hub.reload()
 
 
 def preview_base_url(base_url: str, host: str, port: int) -> str:
@@ -433,7 +445,18 @@ def preview_base_url(base_url: str, host: str, port: int) -> str:
     return f"http://{shown}:{port}{path if path.endswith('/') else path + '/'}"
 
 
-def site_build(args: argparse.Namespace, base_url: str) -> Build:
+@dataclass(frozen=True, slots=True)
+class SiteBuild:
+    """The build a preview runs (call it), and the check of the output folder after it."""
+
+    build: Build
+    verify: Callable[[], int]
+
+    def __call__(self) -> str:
+        return self.build()
+
+
+def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
     """The build a preview runs: the whole pipeline, then an incremental sync of the output."""
     from archive import incremental, pipeline
     from archive.cache import default_cache
@@ -463,9 +486,24 @@ def site_build(args: argparse.Namespace, base_url: str) -> Build:
         )
         del files
         release_memory()
+        last_out[:] = [config.output_dir]
         return summary
 
-    return build
+    def verify() -> int:
+        """Put back output files deleted or changed by hand since the last build."""
+        if not last_out:
+            return 0
+        try:
+            restored = incremental.verify_tree(last_out[-1], state)
+        except OSError as error:
+            print(f"无法检查输出目录：{error}", file=sys.stderr, flush=True)
+            return 0
+        if restored:
+            print(f"已恢复输出目录中被删除或改动的 {restored} 个文件", file=sys.stderr, flush=True)
+        return restored
+
+    last_out: list[Path] = []  # the output folder of the last build
+    return SiteBuild(build, verify)
 
 
 def watched_paths(config: SiteConfig, config_file: Path) -> tuple[Path, ...]:
@@ -510,7 +548,8 @@ def run(args: argparse.Namespace) -> int:
     # As in a one-shot build, collect rarely while a build makes millions of objects:
     # release_memory collects once after every build, so nothing piles up.
     gc.set_threshold(*GC_THRESHOLDS)
-    preview = Preview(site_build(args, base_url), Debouncer(QUIET_SECONDS))
+    build = site_build(args, base_url)
+    preview = Preview(build, Debouncer(QUIET_SECONDS), verify=build.verify)
     report = _say(args.quiet)
     print("正在构建……", flush=True)
     # Every build runs on this one thread: builds on changing threads made glibc

@@ -18,7 +18,7 @@ import pytest
 from tornado import httpserver, ioloop, testing, websocket
 
 from archive.errors import ArchiveError
-from archive.incremental import OutputState, sync_tree
+from archive.incremental import OutputState, sync_tree, verify_tree
 from archive.model import OutputFile
 from archive.serve import (
     Hub,
@@ -475,5 +475,48 @@ def test_the_running_server_rebuilds_and_reloads_once_per_burst(
         assert counting.result(10) == 1  # the browser reloads once
         expected = 2 if build_class is CountingBuild else 3  # first build + rebuild(s)
         assert build.calls == expected
+    finally:
+        server.stop()
+
+
+def test_a_rebuild_looks_only_at_changed_files_and_verify_puts_back_hand_edits(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "site"
+    files = site_files("一")
+    state = OutputState()
+    sync_tree(out, files, state)
+    (out / "index.html").unlink()  # by hand, while serve runs
+    (out / "404.html").write_bytes(b"edited by hand, a different length")
+    same = sync_tree(out, [*files[:1], OutputFile(files[1].path, page("二")), *files[2:]], state)
+    assert (same.written, same.unchanged) == (1, 3)  # the same bytes objects: not looked at
+    assert not (out / "index.html").exists()
+    assert verify_tree(out, state) == 2
+    assert (out / "index.html").read_bytes() == files[0].data
+    assert (out / "404.html").read_bytes() == files[2].data
+    assert (out / "articles" / "a-1" / "index.html").read_bytes() == page("二")
+    assert verify_tree(out, state) == 0
+
+
+def test_the_running_server_puts_back_a_file_deleted_by_hand_after_a_rebuild(
+    content: Path, tmp_path: Path
+) -> None:
+    out, state, files = tmp_path / "site", OutputState(), site_files("一")
+
+    def build() -> str:
+        return str(sync_tree(out, files, state).written)  # the same bytes every time
+
+    preview = Preview(build, Debouncer(QUIET), verify=lambda: verify_tree(out, state))
+    preview.rebuild_now()
+    server = Server(Site(out, "/", live_script(35729), preview), InotifyWatcher((content,)))
+    try:
+        (out / "index.html").unlink()
+        (content / "articles" / "a-1.md").write_text("---\nid: a-1\n---\n改过\n")
+        deadline = time.monotonic() + 5
+        while not (out / "index.html").exists():
+            assert time.monotonic() < deadline, "the deleted file was not put back"
+            time.sleep(0.02)
+        assert (out / "index.html").read_bytes() == files[0].data
+        assert preview.builds == 2
     finally:
         server.stop()
