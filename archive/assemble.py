@@ -50,6 +50,7 @@ from archive.model import (
 from archive.taxonomy import make_lookup
 
 Item = TypeVar("Item", Article, "Naming")
+View = TypeVar("View")
 RELATED = 5  # related articles per article
 PROGRAMME_FIGURES = 24  # key figures gathered on a programme page
 FIGURES_PER_ARTICLE = 2
@@ -72,15 +73,28 @@ def assemble(
     memo = memo if memo is not None else AssembleMemo()
     taxonomy = memo.same_taxonomy(taxonomy)
     ordered, rows = memo.order(articles)
-    call = memo.call
-    districts, district_of = call("districts", district_terms, rows, taxonomy)
-    programmes, programme_of, warnings = call("programmes", programme_terms, rows, taxonomy)
-    places, place_of = call("places", place_terms, rows, taxonomy, district_of)
-    reporters, person_of = call("reporters", reporter_terms, rows)
+    call, view = memo.call, memo.view
+    districts, district_of = call("districts", district_terms, view(DistrictNames, rows), taxonomy)
+    programmes, programme_of, warnings = call(
+        "programmes", programme_terms, view(ProgrammeNames, rows), taxonomy
+    )
+    places, place_of = call("places", place_terms, view(PlaceNames, rows), taxonomy, district_of)
+    reporters, person_of = call("reporters", reporter_terms, view(PeopleNames, rows))
     names = call("names", _Names, district_of, programme_of, place_of, person_of)
     ids = call("ids", _ids, rows)
     found = tuple(map(analyses.__getitem__, ids))  # analyses in site order
     by_id = call("by_id", _by_id, rows)
+    facts = tuple(
+        memo.call_for(
+            ("programme", p.slug),
+            programme_facts,
+            p,
+            memo.call_for(("programme members", p.slug), _rows_of, p.article_ids, by_id),
+            names,
+            figures_read(p.article_ids, analyses),
+        )
+        for p in programmes
+    )
     return Site(
         articles=ordered,
         entries=_entries(memo, rows, ids, names, found, programmes, programme_of),
@@ -88,23 +102,20 @@ def assemble(
         programmes=programmes,
         places=places,
         reporters=reporters,
-        years=call("years", year_terms, rows),
-        programme_facts=tuple(
-            memo.call_for(
-                ("programme", p.slug),
-                programme_facts,
-                p,
-                by_id,
-                names,
-                figures_read(p.article_ids, analyses),
-            )
-            for p in programmes
-        ),
+        years=call("years", year_terms, view(YearNames, rows)),
+        programme_facts=facts,
         district_facts=tuple(
-            memo.call_for(("district", d.slug), district_facts, d, by_id, names, places)
+            memo.call_for(
+                ("district", d.slug),
+                district_facts,
+                d,
+                memo.call_for(("district members", d.slug), _rows_of, d.article_ids, by_id),
+                names,
+                places,
+            )
             for d in districts
         ),
-        matrix=call("matrix", matrix, programmes, districts, rows, names),
+        matrix=call("matrix", matrix, programmes, facts, districts),
         city=taxonomy.city,
         warnings=warnings,
     )
@@ -122,9 +133,14 @@ def _entries(
     """Every article's Entry, with its related articles and its programme neighbours."""
     call = memo.call
     keywords = tuple(map(attrgetter("keywords"), found))
-    programme_slugs = call("programme_slugs", _programme_slugs, rows, programme_of)
+    programme_slugs = call(
+        "programme_slugs", _programme_slugs, memo.view(ProgrammeNames, rows), programme_of
+    )
     related = call("related", memo.related_of, ids, keywords, programme_slugs)
-    neighbours = call("neighbours", programme_neighbours, programmes)
+    per_programme = tuple(
+        memo.call_for(("neighbours", p.slug), programme_timeline, p) for p in programmes
+    )
+    neighbours = call("neighbours", merge_neighbours, per_programme)
     return memo.entries_of(
         rows,
         names,
@@ -172,6 +188,36 @@ class Naming(NamedTuple):
     photographers: tuple[str, ...]
 
 
+# What each kind of term reads of an article's Naming (its terms are a function of these).
+class DistrictNames(NamedTuple):
+    id: str
+    districts: tuple[str, ...]
+
+
+class ProgrammeNames(NamedTuple):
+    id: str
+    path: str
+    programmes: tuple[str, ...]
+
+
+class PlaceNames(NamedTuple):
+    id: str
+    districts: tuple[str, ...]
+    places: tuple[str, ...]
+
+
+class PeopleNames(NamedTuple):
+    id: str
+    reporters: tuple[str, ...]
+    correspondents: tuple[str, ...]
+    photographers: tuple[str, ...]
+
+
+class YearNames(NamedTuple):
+    id: str
+    year: str
+
+
 def naming(article: Article) -> Naming:
     """An article's Naming."""
     return Naming(
@@ -203,6 +249,8 @@ class AssembleMemo:
     position: dict[str, int] = field(default_factory=dict)  # id -> index in ordered
     taxonomy: Taxonomy | None = None
     pieces: dict[Any, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)
+    # Per view class: the rows it was taken from and the view, aligned with them.
+    views: dict[type, tuple[tuple[Naming, ...], tuple[Any, ...]]] = field(default_factory=dict)
     related: RelatedMemo = field(default_factory=RelatedMemo)
     # The entries and, aligned with them, what each was made from (see entries_of).
     entries: tuple[Entry, ...] = ()
@@ -249,6 +297,26 @@ class AssembleMemo:
         self.ordered = self.ordered if new_ordered == self.ordered else new_ordered
         self.rows = self.rows if new_rows == self.rows else new_rows
         return self.ordered, self.rows
+
+    def view(self, kind: type[View], rows: tuple[Naming, ...]) -> tuple[View, ...]:
+        """Each row's fields that `kind` names: taken again only where a row is a new object."""
+        held = self.views.get(kind)
+        if held is not None and held[0] is rows:
+            return held[1]
+        take = attrgetter(*kind._fields)  # type: ignore[attr-defined]
+        if held is None or len(held[0]) != len(rows):
+            made = tuple(kind(*take(row)) for row in rows)
+        else:
+            before, made_list = held[0], list(held[1])
+            for i in compress(range(len(rows)), map(is_not, rows, before)):
+                part = kind(*take(rows[i]))
+                if part != made_list[i]:
+                    made_list[i] = part
+            made = tuple(made_list)
+        if held is not None and made == held[1]:
+            made = held[1]
+        self.views[kind] = (rows, made)
+        return made
 
     def call(self, name: str, function: Callable[..., Any], *args: Any) -> Any:
         """function(*args), or the remembered value when args are the remembered ones."""
@@ -349,8 +417,12 @@ def _by_id(rows: Sequence[Naming]) -> dict[str, Naming]:
     return {row.id: row for row in rows}
 
 
+def _rows_of(ids: Sequence[str], by_id: Mapping[str, Naming]) -> tuple[Naming, ...]:
+    return tuple(map(by_id.__getitem__, ids))
+
+
 def _programme_slugs(
-    rows: Sequence[Naming], programme_of: Mapping[str, TermRef]
+    rows: Sequence[ProgrammeNames], programme_of: Mapping[str, TermRef]
 ) -> dict[str, tuple[str, ...]]:
     """Each article's programme slugs, in site order (what related ranks by)."""
     return {r.id: tuple(programme_of[n].slug for n in r.programmes) for r in rows}
@@ -627,13 +699,34 @@ def entry(
 
 def programme_neighbours(programmes: Sequence[Term]) -> dict[str, tuple[Neighbours, ...]]:
     """For each article, the older and newer article in each of its programmes."""
+    return merge_neighbours(tuple(programme_timeline(p) for p in programmes))
+
+
+def programme_timeline(programme: Term) -> tuple[tuple[str, Neighbours], ...]:
+    """(article id, its older and newer article) along one programme's articles."""
+    ids = programme.article_ids  # newest first
+    last = len(ids) - 1
+    return tuple(
+        (
+            article_id,
+            Neighbours(
+                programme.slug,
+                ids[index + 1] if index < last else "",
+                ids[index - 1] if index > 0 else "",
+            ),
+        )
+        for index, article_id in enumerate(ids)
+    )
+
+
+def merge_neighbours(
+    timelines: Sequence[tuple[tuple[str, Neighbours], ...]],
+) -> dict[str, tuple[Neighbours, ...]]:
+    """Each article's Neighbours, in the order of the programmes' timelines."""
     result: dict[str, list[Neighbours]] = defaultdict(list)
-    for programme in programmes:
-        ids = programme.article_ids  # newest first
-        for index, article_id in enumerate(ids):
-            older = ids[index + 1] if index + 1 < len(ids) else ""
-            newer = ids[index - 1] if index > 0 else ""
-            result[article_id].append(Neighbours(programme.slug, older, newer))
+    for timeline in timelines:
+        for article_id, found in timeline:
+            result[article_id].append(found)
     return {article_id: tuple(found) for article_id, found in result.items()}
 
 
@@ -642,15 +735,15 @@ def programme_neighbours(programmes: Sequence[Term]) -> dict[str, tuple[Neighbou
 
 def programme_facts(
     programme: Term,
-    by_id: Mapping[str, Naming],
+    chosen: Sequence[Naming],
     names: _Names,
     figures: Sequence[tuple[KeyFigure, ...]],
 ) -> ProgrammeFacts:
     """Who runs a programme, its timeline (oldest first), figures and co-occurring programmes.
 
-    `figures` are the key figures of each of its articles (aligned with article_ids).
+    `chosen` are its articles (newest first, as its article_ids), `figures` the key
+    figures of the first of them, as far as figures_read reads.
     """
-    chosen = [by_id[i] for i in programme.article_ids]  # newest first, as the site's order
     district_counts = Counter(r.slug for a in chosen for r in names.of(a, "district"))
     co = Counter(
         r.slug for a in chosen for r in names.of(a, "programme") if r.slug != programme.slug
@@ -675,10 +768,12 @@ def _by_count(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
 
 
 def district_facts(
-    district: Term, by_id: Mapping[str, Naming], names: _Names, places: Sequence[Term]
+    district: Term, chosen: Sequence[Naming], names: _Names, places: Sequence[Term]
 ) -> DistrictFacts:
-    """A district's programmes by count, its places as a tree, its articles by year."""
-    chosen = [by_id[i] for i in district.article_ids]  # newest first, as the site's order
+    """A district's programmes by count, its places as a tree, its articles by year.
+
+    `chosen` are its articles, newest first (as its article_ids).
+    """
     programme_counts = Counter(r.slug for a in chosen for r in names.of(a, "programme"))
     years: dict[str, list[str]] = defaultdict(list)
     for article in chosen:
@@ -704,16 +799,15 @@ def _place_tree(places: Sequence[Term]) -> tuple[str, ...]:
 
 
 def matrix(
-    programmes: Sequence[Term], districts: Sequence[Term], ordered: Sequence[Naming], names: _Names
+    programmes: Sequence[Term], facts: Sequence[ProgrammeFacts], districts: Sequence[Term]
 ) -> Matrix:
-    """Article counts per (programme, district), for districts that have articles."""
-    cells = Counter(
-        (p.slug, d.slug)
-        for a in ordered
-        for p in names.of(a, "programme")
-        for d in names.of(a, "district")
-    )
+    """Article counts per (programme, district), for districts that have articles.
+
+    A programme's facts count its articles per district already: its row is those counts.
+    """
     columns = tuple(d.slug for d in districts if d.article_ids)
     rows = tuple(p.slug for p in programmes)
-    counts = tuple(tuple(cells[(row, column)] for column in columns) for row in rows)
+    counts = tuple(
+        tuple(dict(found.districts).get(column, 0) for column in columns) for found in facts
+    )
     return Matrix(programmes=rows, districts=columns, counts=counts)

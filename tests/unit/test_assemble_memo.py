@@ -151,3 +151,27 @@ def test_an_edit_of_one_text_computes_only_what_reads_it() -> None:
     assert memo.computed == 1  # the article's entry (its programmes' facts read only figures)
     changed = [e.id for e, f in zip(first.entries, second.entries, strict=True) if e is not f]
     assert changed == [target]
+
+
+def test_matrix_counts_the_articles_of_each_programme_in_each_district() -> None:
+    rng = random.Random(8)
+    articles = [_article(rng, n) for n in range(ARTICLES)]
+    analyses = {a.id: _analysis(rng, a.id) for a in articles}
+    site = assemble(articles, load_taxonomy(TAXONOMY), analyses)
+    counted = {
+        (p.slug, d.slug): sum(
+            1
+            for e in site.entries
+            if p.slug in {r.slug for r in e.programmes} and d.slug in {r.slug for r in e.districts}
+        )
+        for p in site.programmes
+        for d in site.districts
+        if d.article_ids
+    }
+    cells = {
+        (row, column): site.matrix.counts[i][j]
+        for i, row in enumerate(site.matrix.programmes)
+        for j, column in enumerate(site.matrix.districts)
+    }
+    assert cells == counted and sum(counted.values()) > 0
+    assert site.matrix.districts == tuple(d.slug for d in site.districts if d.article_ids)
