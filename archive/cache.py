@@ -239,18 +239,39 @@ def cached_analyses(
     taxonomy: Taxonomy,
     analyse_some: Callable[[list[Article]], Iterable[Analysis]],
 ) -> dict[str, Analysis]:
-    """Analysis of every article by id, computing (with analyse_some) only what the cache lacks."""
+    """Analysis of every article by id, computing (with analyse_some) only what the cache lacks.
+
+    With `cache.memory` (serve), the last call's analyses are kept by the Article
+    they came from: an unchanged article is the very same object on a rebuild
+    (load.LoadMemo), found without hashing its text again.
+    """
+    version = analysis_version(taxonomy)
+    held = _held_by_article(cache, version)
+    known = {a: held[a] for a in articles if a in held}
+    todo = [a for a in articles if a not in known]
     # Length prefixes keep the three parts apart without the cost of JSON.
-    texts = [f"{len(a.id)}:{a.id}{len(a.title)}:{a.title}{a.body}" for a in articles]
+    texts = [f"{len(a.id)}:{a.id}{len(a.title)}:{a.title}{a.body}" for a in todo]
 
     def compute(indices: list[int]) -> list[Analysis]:
-        return list(analyse_some([articles[i] for i in indices]))
+        return list(analyse_some([todo[i] for i in indices]))
 
-    version = analysis_version(taxonomy)
     found = cached_batch(
         cache, "analysis", version, texts, compute, _analysis_from_payload, _analysis_payload
     )
-    return {analysis.id: analysis for analysis in found}
+    known.update(zip(todo, found, strict=True))
+    if cache.memory is not None and cache.enabled:
+        cache.memory[BY_ARTICLE] = {version: known}  # this call's only
+    return {known[a].id: known[a] for a in articles}
+
+
+BY_ARTICLE = "analysis by article"
+
+
+def _held_by_article(cache: Cache, version: str) -> dict[Article, Analysis]:
+    """The analyses the last call kept in memory, if made by this very version."""
+    if cache.memory is None or not cache.enabled:
+        return {}
+    return cache.memory.get(BY_ARTICLE, {}).get(version, {})
 
 
 # The stored shape of an Analysis: its row (see archive.analyse) as a JSON array.
