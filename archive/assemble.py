@@ -84,16 +84,8 @@ def assemble(
     ids = call("ids", _ids, rows)
     found = tuple(map(analyses.__getitem__, ids))  # analyses in site order
     by_id = call("by_id", _by_id, rows)
-    facts = tuple(
-        memo.call_for(
-            ("programme", p.slug),
-            programme_facts,
-            p,
-            memo.call_for(("programme members", p.slug), _rows_of, p.article_ids, by_id),
-            names,
-            figures_read(p.article_ids, analyses),
-        )
-        for p in programmes
+    facts = memo.per_term(
+        programme_facts, programmes, by_id, names, lambda p: figures_read(p.article_ids, analyses)
     )
     return Site(
         articles=ordered,
@@ -104,17 +96,7 @@ def assemble(
         reporters=reporters,
         years=call("years", year_terms, view(YearNames, rows)),
         programme_facts=facts,
-        district_facts=tuple(
-            memo.call_for(
-                ("district", d.slug),
-                district_facts,
-                d,
-                memo.call_for(("district members", d.slug), _rows_of, d.article_ids, by_id),
-                names,
-                places,
-            )
-            for d in districts
-        ),
+        district_facts=memo.per_term(district_facts, districts, by_id, names, lambda d: places),
         matrix=call("matrix", matrix, programmes, facts, districts),
         city=taxonomy.city,
         warnings=warnings,
@@ -333,6 +315,27 @@ class AssembleMemo:
         self.pieces[key] = (args, value)
         self.computed += 1
         return value
+
+    def per_term(
+        self,
+        function: Callable[[Term, tuple[Naming, ...], _Names, Any], Any],
+        terms: Sequence[Term],
+        by_id: Mapping[str, Naming],
+        names: _Names,
+        last: Callable[[Term], Any],
+    ) -> tuple[Any, ...]:
+        """function(term, its articles' rows, names, last(term)) for each term, remembered."""
+        return tuple(
+            self.call_for(
+                (function.__name__, term.slug),
+                function,
+                term,
+                self.call_for((term.kind, term.slug), _rows_of, term.article_ids, by_id),
+                names,
+                last(term),
+            )
+            for term in terms
+        )
 
     def related_of(
         self,

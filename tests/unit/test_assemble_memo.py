@@ -121,13 +121,18 @@ def test_memo_site_equals_a_fresh_one_and_keeps_unchanged_objects(
         before = after
 
 
-def test_an_edit_of_one_title_computes_nothing_again_and_keeps_every_other_object() -> None:
-    rng = random.Random(5)
-    taxonomy = load_taxonomy(TAXONOMY)
+def _assembled(seed: int):
+    """A random corpus, assembled once with a new memo: (articles, analyses, memo, site)."""
+    rng = random.Random(seed)
     articles = [_article(rng, n) for n in range(ARTICLES)]
     analyses = {a.id: _analysis(rng, a.id) for a in articles}
     memo = AssembleMemo()
-    first = assemble(articles, taxonomy, analyses, memo)
+    return articles, analyses, memo, assemble(articles, load_taxonomy(TAXONOMY), analyses, memo)
+
+
+def test_an_edit_of_one_title_computes_nothing_again_and_keeps_every_other_object() -> None:
+    articles, analyses, memo, first = _assembled(5)
+    taxonomy = load_taxonomy(TAXONOMY)
     articles[7] = dataclasses.replace(articles[7], title="新标题")
     second = assemble(articles, load_taxonomy(TAXONOMY), analyses, memo)
     assert second == assemble(articles, taxonomy, analyses)
@@ -138,12 +143,8 @@ def test_an_edit_of_one_title_computes_nothing_again_and_keeps_every_other_objec
 
 
 def test_an_edit_of_one_text_computes_only_what_reads_it() -> None:
-    rng = random.Random(6)
+    articles, analyses, memo, first = _assembled(6)
     taxonomy = load_taxonomy(TAXONOMY)
-    articles = [_article(rng, n) for n in range(ARTICLES)]
-    analyses = {a.id: _analysis(rng, a.id) for a in articles}
-    memo = AssembleMemo()
-    first = assemble(articles, taxonomy, analyses, memo)
     target = articles[11].id
     analyses[target] = dataclasses.replace(analyses[target], summary="新摘要")
     second = assemble(articles, taxonomy, analyses, memo)
@@ -154,10 +155,7 @@ def test_an_edit_of_one_text_computes_only_what_reads_it() -> None:
 
 
 def test_matrix_counts_the_articles_of_each_programme_in_each_district() -> None:
-    rng = random.Random(8)
-    articles = [_article(rng, n) for n in range(ARTICLES)]
-    analyses = {a.id: _analysis(rng, a.id) for a in articles}
-    site = assemble(articles, load_taxonomy(TAXONOMY), analyses)
+    site = _assembled(8)[3]
     counted = {
         (p.slug, d.slug): sum(
             1
