@@ -9,6 +9,7 @@ together, so a user fixes them in one pass.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +46,18 @@ def load_articles(
 
 def article_paths(articles_dir: Path) -> list[Path]:
     """The article files of a content folder, in the order they are loaded."""
-    return sorted(articles_dir.glob("*.md"))
+    return [articles_dir / name for name, _entry in _listed(articles_dir)]
+
+
+def _listed(articles_dir: Path) -> list[tuple[str, os.DirEntry]]:
+    """(name, entry) of every *.md in the folder (as glob("*.md"): dot files too), by name."""
+    try:
+        with os.scandir(articles_dir) as entries:
+            found = [(entry.name, entry) for entry in entries if entry.name.endswith(".md")]
+    except FileNotFoundError:
+        return []
+    found.sort(key=lambda pair: pair[0])
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +114,13 @@ class LoadMemo:
     not trusted (two saves within one clock tick can leave the same stamp:
     git's "racily clean" files), so such files are read every time. Results
     depend on the taxonomy's districts too, so a changed set forgets everything.
+    When every file gave the same articles as last time, the load gives the
+    very same tuple of articles, so later stages can tell at a glance.
     """
 
     districts: frozenset[str] = frozenset()
-    files: dict[Path, tuple[tuple[int, int, int], Loaded]] = field(default_factory=dict)
+    files: dict[str, tuple[tuple[int, int, int], Loaded]] = field(default_factory=dict)
+    articles: tuple[Article, ...] | None = None  # of the last load that had no problem
 
 
 def remember(
@@ -118,27 +133,59 @@ def remember(
     files = {}
     for part in parts:
         for article, lines in zip(part.articles, part.id_lines, strict=True):
-            path = Path(article.path)
-            files[path] = (stamps[path], Loaded((article,), (lines,), ()))
-    memo.districts, memo.files = districts, files
+            files[article.path] = (stamps[Path(article.path)], Loaded((article,), (lines,), ()))
+    memo.districts, memo.files, memo.articles = districts, files, None
+
+
+def load_changed(
+    articles_dir: Path, districts: frozenset[str], suggest: Suggest, memo: LoadMemo
+) -> tuple[Article, ...]:
+    """load_articles for a rebuild: only files changed since the memo's load are read.
+
+    The folder is listed once (os.scandir) and each file's stamp taken from its
+    entry: no Path objects, no glob, for the thousands of files that did not change.
+    """
+    if memo.districts != districts:
+        memo.districts, memo.files, memo.articles = districts, {}, None
+    kept: dict[str, tuple[tuple[int, int, int], Loaded]] = {}
+    recent = time.time_ns() - RACY_NS
+    listed = _listed(articles_dir)
+    same = len(listed) == len(memo.files)  # and, below, every file gave what it gave before
+    root = str(articles_dir)
+    for name, entry in listed:
+        path = os.path.join(root, name)
+        stamp = _entry_stamp(entry)
+        held = memo.files.get(path)
+        if held is None or held[0] != stamp or stamp[0] >= recent:
+            loaded = load_range(([Path(path)], districts, suggest), 0, 1)[0]
+            if held is None or held[1] != loaded:  # equal results keep their objects
+                same, held = False, (stamp, loaded)
+            else:
+                held = (stamp, held[1])
+        kept[path] = held
+    memo.files = kept  # deleted files drop out
+    if not same or memo.articles is None:
+        memo.articles = None  # stays so when join_loaded raises the problems
+        memo.articles = join_loaded(loaded for _stamp, loaded in kept.values())
+    return memo.articles
 
 
 def load_remembered(
     paths: Sequence[Path], districts: frozenset[str], suggest: Suggest, memo: LoadMemo
 ) -> tuple[Article, ...]:
-    """load_articles for a rebuild: only files changed since the memo's load are read."""
-    if memo.districts != districts:
-        memo.districts, memo.files = districts, {}
-    kept: dict[Path, tuple[tuple[int, int, int], Loaded]] = {}
-    recent = time.time_ns() - RACY_NS
-    for path in paths:
-        stamp = file_stamp(path)
-        held = memo.files.get(path)
-        if held is None or held[0] != stamp or stamp[0] >= recent:
-            held = (stamp, load_range(([path], districts, suggest), 0, 1)[0])
-        kept[path] = held
-    memo.files = kept  # deleted files drop out
-    return join_loaded(loaded for _stamp, loaded in kept.values())
+    """load_changed of the folder whose article_paths these are."""
+    if not paths:
+        memo.files, memo.articles = {}, ()
+        return ()
+    return load_changed(paths[0].parent, districts, suggest, memo)
+
+
+def _entry_stamp(entry: os.DirEntry) -> tuple[int, int, int]:
+    try:
+        info = entry.stat()
+    except OSError:
+        return (time.time_ns(), 0, 0)  # unreadable: recent, so loaded again (which says why)
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def file_stamp(path: Path) -> tuple[int, int, int]:

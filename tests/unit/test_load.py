@@ -133,7 +133,7 @@ def _age(path: Path, seconds: int = 3600) -> None:
 
 
 def test_remembered_load_follows_edits_additions_and_deletions(tmp_path: Path) -> None:
-    from archive.load import LoadMemo, article_paths, load_remembered
+    from archive.load import LoadMemo, load_changed
 
     folder = tmp_path / "articles"
     folder.mkdir()
@@ -144,8 +144,7 @@ def test_remembered_load_follows_edits_additions_and_deletions(tmp_path: Path) -
     memo = LoadMemo()
 
     def load() -> dict[str, object]:
-        found = load_remembered(article_paths(folder), DISTRICTS, _no_suggestion, memo)
-        return {a.id: a for a in found}
+        return {a.id: a for a in load_changed(folder, DISTRICTS, _no_suggestion, memo)}
 
     before = load()
     assert before["a-1"].title == "原标题"
@@ -170,3 +169,33 @@ def test_remembered_load_checks_districts_again_when_the_taxonomy_changes(tmp_pa
     assert load_remembered(article_paths(folder), DISTRICTS, _no_suggestion, memo)
     with pytest.raises(ArchiveError, match="金水区"):
         load_remembered(article_paths(folder), frozenset({"二七区"}), _no_suggestion, memo)
+
+
+def test_an_unchanged_folder_gives_the_very_same_articles(tmp_path: Path) -> None:
+    from archive.load import LoadMemo, load_changed
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(3):
+        _age(_article_file(folder, f"a-{n}", f"标题{n}"))
+    memo = LoadMemo()
+    first = load_changed(folder, DISTRICTS, _no_suggestion, memo)
+    assert load_changed(folder, DISTRICTS, _no_suggestion, memo) is first
+    _article_file(folder, "a-1", "标题1")  # saved again, same text: read, and found the same
+    again = load_changed(folder, DISTRICTS, _no_suggestion, memo)
+    assert again is first
+    _article_file(folder, "a-1", "改过的标题")
+    edited = load_changed(folder, DISTRICTS, _no_suggestion, memo)
+    assert [a.title for a in edited] == ["标题0", "改过的标题", "标题2"]
+    assert edited[0] is first[0] and edited[2] is first[2]
+
+
+def test_article_files_are_what_glob_finds(tmp_path: Path) -> None:
+    from archive.load import article_paths
+
+    folder = tmp_path / "articles"
+    (folder / "folder.md").mkdir(parents=True)
+    for name in (".hidden.md", "b.md", "A.md", "c.MD", "notes.txt", ".md"):
+        (folder / name).write_text("")
+    assert article_paths(folder) == sorted(folder.glob("*.md"))
+    assert article_paths(tmp_path / "missing") == []
