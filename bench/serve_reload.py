@@ -8,11 +8,13 @@
 For each size: a copy of the gen_corpus.py corpus, `build.py serve` on a free
 port (its first build fills the per-article cache), Debian's Chromium on one
 article page. Each edit rewrites that article's title; the time runs from the
-moment the file is written to the moment the reloaded page shows the new
-title (what an editor waits for). Also printed: the server's own rebuild time
-and the serve process's resident memory after the edits (VmRSS) and at its
-peak (VmHWM). Target from the serve issue at 10,000 articles: visible in under
-300 ms, serve under 1 GB. Not a test: prints a table.
+moment the file is written to the moment the reloaded page, showing the new
+title, first paints its content (what an editor waits for: the browser's own
+first-contentful-paint time, read once Playwright sees the new title). Also
+printed: the server's own rebuild time and the serve process's resident
+memory after the edits (VmRSS) and at its peak (VmHWM). Target from the serve
+issue at 10,000 articles: visible in under 300 ms, serve under 1 GB. Not a
+test: prints a table.
 """
 
 from __future__ import annotations
@@ -45,6 +47,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTICLE = "a-000005"
+# When the reloaded page first painted its content (its h1 with the new title: the
+# test above), in the same epoch milliseconds as time.time(). Playwright notices the
+# new title tens of milliseconds later, after its own polling across the navigation.
+FIRST_PAINT = """() => {
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  return performance.timeOrigin + (paint ? paint.startTime : performance.now());
+}"""
 TARGET_MS = 300
 TARGET_MB = 1024
 
@@ -129,7 +138,7 @@ def measure(source: Path, work: Path, edits: int) -> Result:
                 text = article.read_text(encoding="utf-8")
                 text = re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1)
                 before = status(port)["builds"]
-                began = time.monotonic()
+                began = time.time() * 1000  # the clock the browser's timeOrigin counts from
                 article.write_text(text, encoding="utf-8")
                 page.wait_for_function(
                     "t => document.querySelector('h1')?.textContent.trim() === t",
@@ -137,7 +146,7 @@ def measure(source: Path, work: Path, edits: int) -> Result:
                     polling="raf",
                     timeout=600_000,
                 )
-                visible.append((time.monotonic() - began) * 1000)
+                visible.append(page.evaluate(FIRST_PAINT) - began)
                 wait_until(lambda b=before: status(port)["builds"] > b, 60, "the status")
                 rebuilds.append(status(port)["last_seconds"] * 1000)
                 time.sleep(0.5)
