@@ -92,6 +92,8 @@ class Memory:
     contexts: ContextMemo = field(default_factory=ContextMemo)
     # The search indexer and the settings it was made for (a new one when they change).
     search: tuple[tuple[SiteConfig, Taxonomy], SearchIndexer] | None = None
+    # The taxonomy files' names and bytes, and what they gave.
+    taxonomy: tuple[tuple[tuple[str, bytes], ...], Taxonomy, Lookup] | None = None
 
     def search_files(
         self, articles: Sequence[Article], config: SiteConfig, taxonomy: Taxonomy
@@ -165,8 +167,7 @@ def _build(
     """
     steps = steps if steps is not None else []
     with timed("读取分类", steps):
-        taxonomy = load_taxonomy(taxonomy_dir(config))
-        lookup = make_lookup(taxonomy)
+        taxonomy, lookup = _taxonomy(taxonomy_dir(config), memo)
     with timed("读取文章、载入词典", steps):
         articles, tokenizer = _load(config, taxonomy, lookup, jobs, memo and memo.load)
     # The search index needs only the articles in site order, so one more process builds
@@ -218,6 +219,23 @@ def _build(
             route = route_of(index, search_root)
             html += render_all([render.with_search_route(page, route) for page in later], None)
     return html, index, rest
+
+
+def _taxonomy(folder: Path, memo: Memory | None) -> tuple[Taxonomy, Lookup]:
+    """The taxonomy and its lookup; under serve the very same objects while its files are.
+
+    Later memos compare the taxonomy they were made for: the same object is the
+    cheapest comparison, and parsing the YAML again costs a rebuild 20 ms.
+    """
+    if memo is None:
+        taxonomy = load_taxonomy(folder)
+        return taxonomy, make_lookup(taxonomy)
+    files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    key = tuple((p.name, p.read_bytes()) for p in files)
+    if memo.taxonomy is None or memo.taxonomy[0] != key:
+        taxonomy = load_taxonomy(folder)
+        memo.taxonomy = (key, taxonomy, make_lookup(taxonomy))
+    return memo.taxonomy[1], memo.taxonomy[2]
 
 
 def _route_if_done(search_result: Future, root: str | None) -> dict | None:
