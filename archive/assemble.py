@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import attrgetter, is_not
+from operator import attrgetter, is_, is_not
 from typing import Any, NamedTuple, TypeVar
 
 from archive import slugs, text
@@ -49,7 +49,7 @@ from archive.model import (
 )
 from archive.taxonomy import make_lookup
 
-Item = TypeVar("Item", Article, "Naming")
+Item = TypeVar("Item", Article, "Naming", "Linked")
 View = TypeVar("View")
 RELATED = 5  # related articles per article
 PROGRAMME_FIGURES = 24  # key figures gathered on a programme page
@@ -80,23 +80,23 @@ def assemble(
     )
     places, place_of = call("places", place_terms, view(PlaceNames, rows), taxonomy, district_of)
     reporters, person_of = call("reporters", reporter_terms, view(PeopleNames, rows))
-    names = call("names", _Names, district_of, programme_of, place_of, person_of)
+    linked = memo.resolve(rows, _Names(district_of, programme_of, place_of, person_of))
     ids = call("ids", _ids, rows)
     found = tuple(map(analyses.__getitem__, ids))  # analyses in site order
-    by_id = call("by_id", _by_id, rows)
+    by_id = call("by_id", _by_id, linked)
     facts = memo.per_term(
-        programme_facts, programmes, by_id, names, lambda p: figures_read(p.article_ids, analyses)
+        programme_facts, programmes, by_id, lambda p: figures_read(p.article_ids, analyses)
     )
     return Site(
         articles=ordered,
-        entries=_entries(memo, rows, ids, names, found, programmes, programme_of),
+        entries=_entries(memo, rows, linked, ids, found, programmes, programme_of),
         districts=districts,
         programmes=programmes,
         places=places,
         reporters=reporters,
         years=call("years", year_terms, view(YearNames, rows)),
         programme_facts=facts,
-        district_facts=memo.per_term(district_facts, districts, by_id, names, lambda d: places),
+        district_facts=memo.per_term(district_facts, districts, by_id, lambda d: places),
         matrix=call("matrix", matrix, programmes, facts, districts),
         city=taxonomy.city,
         warnings=warnings,
@@ -106,8 +106,8 @@ def assemble(
 def _entries(
     memo: AssembleMemo,
     rows: tuple[Naming, ...],
+    linked: tuple[Linked, ...],
     ids: tuple[str, ...],
-    names: _Names,
     found: tuple[Analysis, ...],
     programmes: tuple[Term, ...],
     programme_of: Mapping[str, TermRef],
@@ -124,8 +124,7 @@ def _entries(
     )
     neighbours = call("neighbours", merge_neighbours, per_programme)
     return memo.entries_of(
-        rows,
-        names,
+        linked,
         found,
         call("related ids", _aligned, related, ids, None),
         call("neighbour ids", _aligned, neighbours, ids, ()),
@@ -200,6 +199,17 @@ class YearNames(NamedTuple):
     year: str
 
 
+class Linked(NamedTuple):
+    """An article's names as the terms they link to: what its entry and the facts read."""
+
+    id: str
+    year: str
+    districts: tuple[TermRef, ...]
+    programmes: tuple[TermRef, ...]
+    places: tuple[TermRef, ...]
+    people: tuple[tuple[str, tuple[TermRef, ...]], ...]  # (role label, reporters)
+
+
 def naming(article: Article) -> Naming:
     """An article's Naming."""
     return Naming(
@@ -238,6 +248,8 @@ class AssembleMemo:
     entries: tuple[Entry, ...] = ()
     entry_inputs: tuple[Any, ...] = ()
     entry_of: dict[str, Entry] = field(default_factory=dict)
+    # The rows and name -> ref maps the last Linked were made from, and those Linked.
+    linked: tuple[Any, ...] = ()
     computed: int = 0  # pieces and entries computed by the last call (tests, measurements)
 
     def same_taxonomy(self, taxonomy: Taxonomy) -> Taxonomy:
@@ -318,20 +330,18 @@ class AssembleMemo:
 
     def per_term(
         self,
-        function: Callable[[Term, tuple[Naming, ...], _Names, Any], Any],
+        function: Callable[[Term, tuple[Linked, ...], Any], Any],
         terms: Sequence[Term],
-        by_id: Mapping[str, Naming],
-        names: _Names,
+        by_id: Mapping[str, Linked],
         last: Callable[[Term], Any],
     ) -> tuple[Any, ...]:
-        """function(term, its articles' rows, names, last(term)) for each term, remembered."""
+        """function(term, its articles' Linked, last(term)) for each term, remembered."""
         return tuple(
             self.call_for(
                 (function.__name__, term.slug),
                 function,
                 term,
                 self.call_for((term.kind, term.slug), _rows_of, term.article_ids, by_id),
-                names,
                 last(term),
             )
             for term in terms
@@ -346,18 +356,43 @@ class AssembleMemo:
         """Related ids per article (keywords aligned with ids, in site order: ties by time)."""
         return self.related.related(dict(zip(ids, keywords, strict=True)), programmes, RELATED)
 
+    def resolve(self, rows: tuple[Naming, ...], names: _Names) -> tuple[Linked, ...]:
+        """linked() of every row: again where the row is a new object or a ref it reads changed."""
+        maps = (names.districts, names.programmes, names.places, names.people)
+        held = self.linked
+        if held and held[0] is rows and all(map(is_, maps, held[1])):
+            return held[2]
+        if held and len(held[0]) == len(rows):
+            made = list(held[2])
+            dirty = set(compress(range(len(rows)), map(is_not, rows, held[0])))
+            changed = [_changed_keys(new, old) for new, old in zip(maps, held[1], strict=True)]
+            if any(changed):
+                dirty.update(i for i, row in enumerate(rows) if _reads(row, *changed))
+            for i in dirty:
+                found = linked(rows[i], names)
+                if found != made[i]:
+                    made[i] = found
+            result = tuple(made)
+            result = held[2] if result == held[2] else result
+        else:
+            kept = {item.id: item for item in held[2]} if held else {}
+            result = tuple(_kept(linked(row, names), kept) for row in rows)
+        self.linked = (rows, maps, result)
+        self.computed += 1
+        return result
+
     def entries_of(
         self,
-        rows: tuple[Naming, ...],
-        names: _Names,
+        linked: tuple[Linked, ...],
         found: tuple[Analysis, ...],
         related: tuple[tuple[str, ...], ...],
         neighbours: tuple[tuple[Neighbours, ...], ...],
     ) -> tuple[Entry, ...]:
         """entry() of every article: computed again where any of its inputs is a new object."""
-        inputs = (rows, found, related, neighbours)
+        rows = linked
+        inputs = (linked, found, related, neighbours)
         held = self.entry_inputs
-        if held and held[-1] is names and len(held[0]) == len(rows):
+        if held and len(held[0]) == len(rows):
             entries = list(self.entries)
             dirty: set[int] = set()
             for new, old in zip(inputs, held, strict=False):
@@ -368,7 +403,7 @@ class AssembleMemo:
             dirty = set(range(len(rows)))
             self.entry_of = {e.id: e for e in self.entries}
         for i in dirty:
-            made = entry(rows[i], names, found[i], related[i], neighbours[i])
+            made = entry(rows[i], found[i], related[i], neighbours[i])
             before = self.entry_of.get(made.id)
             entries[i] = before if before == made else made
             self.entry_of[made.id] = entries[i]
@@ -377,8 +412,28 @@ class AssembleMemo:
         self.computed += len(dirty)
         made_all = tuple(entries)
         self.entries = self.entries if made_all == self.entries else made_all
-        self.entry_inputs = (*inputs, names)
+        self.entry_inputs = inputs
         return self.entries
+
+
+def _changed_keys(new: Mapping[Any, Any], old: Mapping[Any, Any]) -> set[Any]:
+    """Keys whose value differs between two maps (or that only one has)."""
+    if new is old:
+        return set()
+    missing = object()
+    return {k for k in new.keys() | old.keys() if new.get(k, missing) != old.get(k, missing)}
+
+
+def _reads(
+    row: Naming, districts: set[str], programmes: set[str], places: set[Any], people: set[str]
+) -> bool:
+    """Whether linked(row) reads a ref of one of these keys."""
+    return (
+        any(name in districts for name in row.districts)
+        or any(name in programmes for name in row.programmes)
+        or any((row.id, name) in places for name in row.places)
+        or any(name in people for role, _ in ROLES for name in getattr(row, role))
+    )
 
 
 def _kept(new: Item, kept: Mapping[str, Item]) -> Item:
@@ -416,11 +471,11 @@ def _ids(rows: Sequence[Naming]) -> tuple[str, ...]:
     return tuple(row.id for row in rows)
 
 
-def _by_id(rows: Sequence[Naming]) -> dict[str, Naming]:
+def _by_id(rows: Sequence[Linked]) -> dict[str, Linked]:
     return {row.id: row for row in rows}
 
 
-def _rows_of(ids: Sequence[str], by_id: Mapping[str, Naming]) -> tuple[Naming, ...]:
+def _rows_of(ids: Sequence[str], by_id: Mapping[str, Linked]) -> tuple[Linked, ...]:
     return tuple(map(by_id.__getitem__, ids))
 
 
@@ -672,28 +727,39 @@ def year_terms(ordered: Sequence[Naming]) -> tuple[Term, ...]:
 # --- per article -------------------------------------------------------------------------
 
 
+def linked(row: Naming, names: _Names) -> Linked:
+    """The terms an article links to, by kind, in the article's order."""
+    people = tuple(
+        (label, tuple(names.people[n] for n in getattr(row, role)))
+        for role, label in ROLES
+        if getattr(row, role)
+    )
+    return Linked(
+        row.id,
+        row.year,
+        names.of(row, "district"),
+        names.of(row, "programme"),
+        names.of(row, "place"),
+        people,
+    )
+
+
 def entry(
-    article: Naming,
-    names: _Names,
+    article: Linked,
     analysis: Analysis,
     related: tuple[str, ...],
     neighbours: tuple[Neighbours, ...],
 ) -> Entry:
     """Everything a page needs about one article besides its body."""
-    people = tuple(
-        (label, tuple(names.people[n] for n in getattr(article, role)))
-        for role, label in ROLES
-        if getattr(article, role)
-    )
     return Entry(
         id=article.id,
         summary=analysis.summary,
         chars=analysis.chars,
         reading_minutes=text.reading_minutes(analysis.chars),
-        districts=names.of(article, "district"),
-        programmes=names.of(article, "programme"),
-        places=names.of(article, "place"),
-        people=people,
+        districts=article.districts,
+        programmes=article.programmes,
+        places=article.places,
+        people=article.people,
         related=related,
         neighbours=neighbours,
         figures=analysis.figures,
@@ -738,8 +804,7 @@ def merge_neighbours(
 
 def programme_facts(
     programme: Term,
-    chosen: Sequence[Naming],
-    names: _Names,
+    chosen: Sequence[Linked],
     figures: Sequence[tuple[KeyFigure, ...]],
 ) -> ProgrammeFacts:
     """Who runs a programme, its timeline (oldest first), figures and co-occurring programmes.
@@ -747,10 +812,8 @@ def programme_facts(
     `chosen` are its articles (newest first, as its article_ids), `figures` the key
     figures of the first of them, as far as figures_read reads.
     """
-    district_counts = Counter(r.slug for a in chosen for r in names.of(a, "district"))
-    co = Counter(
-        r.slug for a in chosen for r in names.of(a, "programme") if r.slug != programme.slug
-    )
+    district_counts = Counter(r.slug for a in chosen for r in a.districts)
+    co = Counter(r.slug for a in chosen for r in a.programmes if r.slug != programme.slug)
     years: dict[str, list[str]] = defaultdict(list)
     for article in reversed(chosen):
         years[article.year].append(article.id)
@@ -771,13 +834,13 @@ def _by_count(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
 
 
 def district_facts(
-    district: Term, chosen: Sequence[Naming], names: _Names, places: Sequence[Term]
+    district: Term, chosen: Sequence[Linked], places: Sequence[Term]
 ) -> DistrictFacts:
     """A district's programmes by count, its places as a tree, its articles by year.
 
     `chosen` are its articles, newest first (as its article_ids).
     """
-    programme_counts = Counter(r.slug for a in chosen for r in names.of(a, "programme"))
+    programme_counts = Counter(r.slug for a in chosen for r in a.programmes)
     years: dict[str, list[str]] = defaultdict(list)
     for article in chosen:
         years[article.year].append(article.id)
