@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from archive import incremental, render, snapshot, urls, workers
 from archive.analyse import analyse_range, from_row
-from archive.assemble import assemble, newest_first
+from archive.assemble import AssembleMemo, assemble, newest_first
 from archive.cache import Cache, cached_analyses
 from archive.config import SiteConfig, taxonomy_dir
 from archive.context import ContextMemo
@@ -31,8 +31,8 @@ from archive.load import (
     article_paths,
     file_stamp,
     join_loaded,
+    load_changed,
     load_range,
-    load_remembered,
     remember,
 )
 from archive.memory import release_memory
@@ -88,6 +88,7 @@ class Memory:
     work whose result is known to be the same (see archive.incremental)."""
 
     render: RenderMemo = field(default_factory=RenderMemo)
+    assemble: AssembleMemo = field(default_factory=AssembleMemo)
     load: LoadMemo = field(default_factory=LoadMemo)
     contexts: ContextMemo = field(default_factory=ContextMemo)
     # The search indexer and the settings it was made for (a new one when they change).
@@ -193,7 +194,7 @@ def _build(
             if progress:
                 progress.done()
         with timed("组装站点", steps):
-            site = assemble(articles, taxonomy, analyses)
+            site = assemble(articles, taxonomy, analyses, memo and memo.assemble)
         del articles, analyses
         for warning in site.warnings:
             (warn or say_warning)(warning)
@@ -263,11 +264,11 @@ def _load(
     dictionary (which the analysis workers forked later inherit). With a
     LoadMemo (serve), only the files changed since the last build are read.
     """
-    paths = article_paths(config.articles_dir)
     districts = frozenset(lookup.districts)
     if remembered is not None and remembered.files:  # a rebuild: read changed files here
-        articles = load_remembered(paths, districts, _suggest(lookup), remembered)
+        articles = load_changed(config.articles_dir, districts, _suggest(lookup), remembered)
         return articles, make_segmenter(taxonomy).tokenizer
+    paths = article_paths(config.articles_dir)
     stamps = {path: file_stamp(path) for path in paths} if remembered is not None else {}
     shared = (paths, districts, _suggest(lookup))
     chunk = max(LOAD_CHUNK, len(paths) // (4 * max(jobs, 1)) + 1)
