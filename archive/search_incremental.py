@@ -40,6 +40,7 @@ from archive.search_index import (
     Assembled,
     Layout,
     Unit,
+    _date_key,
     _entry_bytes,
     _pair_units,
     _units,
@@ -48,10 +49,8 @@ from archive.search_index import (
     buckets_of,
     finish,
     fragment_pairs_at,
-    layout_for,
     pack_groups,
     positioned_text,
-    sort_docs,
     words_of,
 )
 from archive.search_query import read_varints
@@ -65,6 +64,17 @@ class DocWork:
 
     fields: Fields
     words: Counter[str]
+
+
+def sort_key(doc: SearchDoc) -> tuple[tuple[int, ...], str]:
+    """A document's place in search_index.sort_docs' order: newest first, then by id."""
+    return (_date_key(doc.date), doc.id)
+
+
+def _field_lengths(fields: Fields) -> tuple[int, int]:
+    """What layout_for measures of one document: its title's and its tag list's length."""
+    title, tags, _body = fields
+    return len(title), len(_SEP.join(tags))
 
 
 def decode_varints(data: bytes) -> np.ndarray:
@@ -193,19 +203,26 @@ class SearchIndexer:
         self._tokenize = title_words(taxonomy)
         self._bucket_bytes, self._part_bytes = bucket_bytes, part_bytes
         self._docs: dict[str, tuple[Article, SearchDoc]] = {}
+        self._sort_keys: dict[str, tuple] = {}  # id -> sort_key of its SearchDoc in _docs
         self._work: dict[SearchDoc, DocWork] = {}
         self._built: Assembled | None = None
         self._keys: dict[str, int] = {}  # key -> bucket, of the last build (made when needed)
         self._total = 0  # raw entry bytes of all units of the last build
+        # Per document of the last build: title length, tag list length (what sets the layout).
+        self._lengths: tuple[list[int], list[int]] = ([], [])
+        self._longest = (0, 0)  # their maxima, which gave the last whole build's layout
         self._digests: dict[str, tuple[bytes, bytes]] = {}  # path -> (data, sha1)
         self.last_update = ""
 
     def files(self, articles: Iterable[Article]) -> tuple[OutputFile, ...]:
         """The search files for the articles (any order), as build_search_index."""
-        docs = sort_docs(self._search_doc(a) for a in articles)
+        docs = [self._search_doc(a) for a in articles]
+        sort_key = self._sort_keys.__getitem__  # cached: a date key costs more than the sort
+        docs.sort(key=lambda d: sort_key(d.id))  # sort_docs' order (ids are unique)
         built = self._built
         if built is not None and [d.id for d in docs] == [d.id for d in built.docs]:
-            changed = [n for n, (a, b) in enumerate(zip(docs, built.docs, strict=True)) if a != b]
+            pairs = enumerate(zip(docs, built.docs, strict=True))
+            changed = [n for n, (a, b) in pairs if a is not b and a != b]
             if not changed:
                 self.last_update = "unchanged"
                 return built.files
@@ -225,6 +242,7 @@ class SearchIndexer:
         if cached is None or (cached[0] is not article and cached[0] != article):
             cached = (article, search_doc(article, self._base_path))
             self._docs[article.id] = cached
+            self._sort_keys[article.id] = sort_key(cached[1])
         return cached[1]
 
     def _works(self, docs: Sequence[SearchDoc]) -> list[DocWork]:
@@ -246,15 +264,19 @@ class SearchIndexer:
 
     def _update(
         self, built: Assembled, docs: list[SearchDoc], changed: list[int]
-    ) -> tuple[Assembled, int] | None:
-        """The index with documents `changed` replaced and its raw entry bytes, or None
-        when other documents' positions or the bucket count would move."""
+    ) -> tuple[Assembled, int, tuple[list[int], list[int]]] | None:
+        """The index with documents `changed` replaced, its raw entry bytes and field
+        lengths, or None when other documents' positions or the bucket count would move."""
         works = self._works([docs[n] for n in changed])
         fields, words, texts = list(built.fields), list(built.words), list(built.texts)
+        titles, tags = list(self._lengths[0]), list(self._lengths[1])
         for n, work in zip(changed, works, strict=True):
             fields[n], words[n] = work.fields, work.words
+            titles[n], tags[n] = _field_lengths(work.fields)
         layout = built.layout
-        if layout_for(fields) != layout:
+        # layout_for(fields) depends on the longest title and tag list only: compared so,
+        # the other documents' fields are not measured again.
+        if (max(titles, default=0), max(tags, default=0)) != self._longest:
             return None
         for n in changed:
             texts[n] = positioned_text(fields[n], layout)
@@ -307,7 +329,7 @@ class SearchIndexer:
                 self._keys[k] = b
             else:
                 self._keys.pop(k, None)
-        return updated, total
+        return updated, total, (titles, tags)
 
     def _rebuilt(
         self,
@@ -348,13 +370,24 @@ class SearchIndexer:
             self._digests[f.path] = cached
         return cached[1]
 
-    def _keep(self, built: Assembled, total: int) -> tuple[OutputFile, ...]:
+    def _keep(
+        self,
+        built: Assembled,
+        total: int,
+        lengths: tuple[list[int], list[int]] | None = None,
+    ) -> tuple[OutputFile, ...]:
         """Remember a build; after a whole build, forget documents no longer in it (an
         update keeps the same documents, only their content moves on)."""
+        if lengths is None:
+            pairs = [_field_lengths(f) for f in built.fields]
+            lengths = ([t for t, _ in pairs], [g for _, g in pairs])
+            self._longest = (max(lengths[0], default=0), max(lengths[1], default=0))
+        self._lengths = lengths
         if self.last_update == "full":
             live = set(built.docs)
             self._work = {d: w for d, w in self._work.items() if d in live}
             ids = {d.id for d in built.docs}
             self._docs = {i: c for i, c in self._docs.items() if i in ids}
+            self._sort_keys = {i: k for i, k in self._sort_keys.items() if i in ids}
         self._built, self._total = built, total
         return built.files

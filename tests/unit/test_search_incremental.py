@@ -67,11 +67,14 @@ def same_length_edit(text: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
+# "longest title" and "longer title" move the layout's widths, which the longest sets.
+EDIT_KINDS = ("text", "text", "text", "grow", "tag", "delete", "add", "reorder", "twice", "none")
+EDIT_KINDS += ("longest title", "longer title")
+
+
 def edit(articles: list[Article], rng: random.Random, spare: list[Article]) -> str:
     """One random edit of the list, in place; returns its kind."""
-    kind = rng.choice(
-        ["text", "text", "text", "grow", "tag", "delete", "add", "reorder", "twice", "none"]
-    )
+    kind = rng.choice(EDIT_KINDS)
     n = rng.randrange(len(articles))
     article = articles[n]
     if kind == "text":
@@ -88,6 +91,11 @@ def edit(articles: list[Article], rng: random.Random, spare: list[Article]) -> s
     elif kind == "reorder":
         articles[n] = replace(article, date="2031-01-0" + str(rng.randint(1, 9)))
         rng.shuffle(articles)
+    elif kind == "longest title":  # shorter: the title area would shrink
+        n = max(range(len(articles)), key=lambda i: len(articles[i].title))
+        articles[n] = replace(articles[n], title=articles[n].title[:-1])
+    elif kind == "longer title":
+        articles[n] = replace(article, title=article.title + "新")
     elif kind == "twice":
         m = rng.randrange(len(articles))
         articles[n] = replace(article, body=same_length_edit(article.body, rng))
