@@ -247,8 +247,15 @@ def cached_analyses(
     """
     version = analysis_version(taxonomy)
     held = _held_by_article(cache, version)
-    known = {a: held[a] for a in articles if a in held}
-    todo = [a for a in articles if a not in known]
+    # By identity: hashing 10,000 frozen Articles field by field costs more than the rest.
+    known: dict[int, tuple[Article, Analysis]] = {}
+    todo: list[Article] = []
+    for article in articles:
+        found = held.get(id(article))
+        if found is not None and found[0] is article:
+            known[id(article)] = found
+        else:
+            todo.append(article)
     # Length prefixes keep the three parts apart without the cost of JSON.
     texts = [f"{len(a.id)}:{a.id}{len(a.title)}:{a.title}{a.body}" for a in todo]
 
@@ -258,17 +265,21 @@ def cached_analyses(
     found = cached_batch(
         cache, "analysis", version, texts, compute, _analysis_from_payload, _analysis_payload
     )
-    known.update(zip(todo, found, strict=True))
+    known.update((id(a), (a, analysis)) for a, analysis in zip(todo, found, strict=True))
     if cache.memory is not None and cache.enabled:
         cache.memory[BY_ARTICLE] = {version: known}  # this call's only
-    return {known[a].id: known[a] for a in articles}
+    return {analysis.id: analysis for analysis in (known[id(a)][1] for a in articles)}
 
 
 BY_ARTICLE = "analysis by article"
 
 
-def _held_by_article(cache: Cache, version: str) -> dict[Article, Analysis]:
-    """The analyses the last call kept in memory, if made by this very version."""
+def _held_by_article(cache: Cache, version: str) -> dict[int, tuple[Article, Analysis]]:
+    """The analyses the last call kept in memory, if made by this very version.
+
+    Keyed by id(article); each value holds the Article itself, which keeps its id
+    from being reused while the entry lives, and is compared with `is`.
+    """
     if cache.memory is None or not cache.enabled:
         return {}
     return cache.memory.get(BY_ARTICLE, {}).get(version, {})

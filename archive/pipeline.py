@@ -174,14 +174,14 @@ def _build(
     # The search index needs only the articles in site order, so one more process builds
     # it from here on while this one and the workers analyse, assemble and render: the
     # two do not depend on each other, and together they keep both cores busy.
+    # A rebuild (memo) updates its own indexer once the site model has the order.
     task, search_root = search
-    ordered = newest_first(articles)
     if memo is None:
-        search_job = workers.in_background(task, (ordered, config, taxonomy, search_root), jobs)
-    else:  # a rebuild: this process's indexer updates only what changed, at once
-        with timed("更新搜索索引", steps):
-            search_job = _finished(list(memo.search_files(ordered, config, taxonomy)))
-    del ordered
+        shared = (newest_first(articles), config, taxonomy, search_root)
+        search_job = workers.in_background(task, shared, jobs)
+        del shared
+    else:
+        search_job = _pending()
     with search_job as search_result:
         with timed("分析文章", steps):
             bar = progress.stage("分析文章") if progress else None
@@ -196,6 +196,9 @@ def _build(
         with timed("组装站点", steps):
             site = assemble(articles, taxonomy, analyses, memo and memo.assemble)
         del articles, analyses
+        if memo is not None:  # only what changed, at once, in this process
+            with timed("更新搜索索引", steps):
+                search_result.set_result(list(memo.search_files(site.articles, config, taxonomy)))
         for warning in site.warnings:
             (warn or say_warning)(warning)
         with timed("规划页面", steps):
@@ -306,11 +309,9 @@ def _search_files(shared: SearchShared, start: int, stop: int) -> list[OutputFil
 
 
 @contextmanager
-def _finished(value: object) -> Iterator[Future]:
-    """A search job already done (a rebuild's, made in this process)."""
-    done: Future = Future()
-    done.set_result(value)
-    yield done
+def _pending() -> Iterator[Future]:
+    """A search job this process does itself (a rebuild's), once the site model is there."""
+    yield Future()
 
 
 def _search_written(
