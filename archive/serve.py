@@ -48,6 +48,7 @@ from archive.memory import GC_THRESHOLDS, release_memory
 from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
 
 QUIET_SECONDS = 0.05  # a burst is over once nothing changed for this long
+TIDY_SECONDS = 2.0  # after a reload, when the pages have been fetched, memory is released
 POLL_SECONDS = 0.5  # only where inotify is missing
 STATUS_PATH = "/__archive__/status"
 HEAD_END = re.compile(rb"</head\s*>", re.I)
@@ -430,10 +431,19 @@ class Loop:
             loop = ioloop.IOLoop.current()
             future = loop.run_in_executor(self.builder, self.preview.verify)
             loop.add_future(future, self._verified)
+        # A full collection holds the interpreter lock for most of a second at 10,000
+        # articles: run it once the reloaded pages have been served, not before.
+        ioloop.IOLoop.current().call_later(TIDY_SECONDS, self._tidy)
 
     def _verified(self, done: Future) -> None:
         if done.result():  # files were put back: show them
             self.hub.reload()
+
+    def _tidy(self) -> None:
+        """Hand the last build's freed memory back to the system, on the build thread."""
+        if self.preview.building or self.preview.debouncer.pending:
+            return  # the coming build ends with its own _tidy
+        ioloop.IOLoop.current().run_in_executor(self.builder, release_memory)
 
 
 def preview_base_url(base_url: str, host: str, port: int) -> str:
@@ -484,8 +494,7 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
             f"{len(files)} 个文件，重新渲染 {memo.render.rendered} 页，写入 {report.written} 个，"
             f"删除 {report.deleted} 个"
         )
-        del files
-        release_memory()
+        del files  # its memory is handed back once the browsers have reloaded (Loop._tidy)
         last_out[:] = [config.output_dir]
         return summary
 
@@ -546,7 +555,7 @@ def run(args: argparse.Namespace) -> int:
     base_url = preview_base_url(config.base_url, args.host, args.port)
     sockets = bind(args.host, args.port)
     # As in a one-shot build, collect rarely while a build makes millions of objects:
-    # release_memory collects once after every build, so nothing piles up.
+    # release_memory collects after every build (Loop._tidy), so nothing piles up.
     gc.set_threshold(*GC_THRESHOLDS)
     build = site_build(args, base_url)
     preview = Preview(build, Debouncer(QUIET_SECONDS), verify=build.verify)
@@ -556,6 +565,7 @@ def run(args: argparse.Namespace) -> int:
     # keep one malloc arena per thread, and the server's memory grew with each.
     builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="build")
     report(builder.submit(preview.rebuild_now).result(), ())
+    release_memory()  # no browser waits for the first build
     hub = Hub()
     site = Site(config.output_dir, urlsplit(base_url).path, live_script(args.port), preview)
     server = httpserver.HTTPServer(make_app(site, hub))
