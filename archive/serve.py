@@ -168,9 +168,13 @@ def error_page(message: str, script: bytes) -> bytes:
 
 
 def live_script(port: int) -> bytes:
-    """The tag that loads livereload.js from this server (it finds host and port from its src)."""
+    """The tag that loads livereload.js from this server (it finds host and port from its src).
+
+    async: a script in <head> would hold back the reloaded page's first paint
+    until it is fetched and run; the reload socket can connect a moment later.
+    """
     query = f"port={port}&amp;mindelay=200&amp;maxdelay=2000"
-    return f'<script src="/livereload.js?{query}"></script>'.encode()
+    return f'<script async src="/livereload.js?{query}"></script>'.encode()
 
 
 def decorate(page: bytes, script: bytes, error: str | None) -> bytes:
