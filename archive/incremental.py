@@ -208,7 +208,7 @@ def template_digests(
     `parsed` remembers, by source text, the templates a source refers to, so a
     rebuild does not parse unchanged templates again.
     """
-    sources = _sources(env)
+    sources = template_sources(env)
     everything = _digest(*(f"{n}\0{s}" for n, s in sources.items()))
     parsed = {} if parsed is None else parsed
     for source in sources.values():
@@ -229,7 +229,7 @@ def template_digests(
     return digests
 
 
-def _sources(env: jinja2.Environment) -> dict[str, str]:
+def template_sources(env: jinja2.Environment) -> dict[str, str]:
     """Source of every text template (files under static/ are copied, not rendered)."""
     assert env.loader is not None
     found: dict[str, str] = {}
@@ -361,6 +361,8 @@ class RenderMemo:
     pages: dict[str, _Held] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)
     parsed: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    # id -> container found plain by the last render call (held, so the id stays its own)
+    plain: dict[int, object] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
 
@@ -390,14 +392,18 @@ class RenderMemo:
         fresh = iter(render([pages[i] for i in stale]) if stale else ())
         stale_set = set(stale)
         out: list[OutputFile] = []
+        # Containers found plain, this call's and the last's: a card listed by many pages,
+        # and by the same pages build after build, is walked once.
+        plain: dict[int, object] = {}
         for i, page in enumerate(pages):
             if i in stale_set:
-                held = _hold(page, digests[i], next(fresh))
+                held = _hold(page, digests[i], next(fresh), (plain, self.plain))
                 self.pages[page.path] = held
             else:
                 held = self.pages[page.path]
                 held.context, held.markdown = page.context, page.markdown  # equal, newer
             out.append(held.output)
+        self.plain = plain
         if len(self.pages) != len(pages):
             for gone in set(self.pages) - {p.path for p in pages}:
                 del self.pages[gone]  # frees the bytes of pages the site no longer has
@@ -416,22 +422,26 @@ class RenderMemo:
         return held.pickled is not None and fingerprint_bytes(page.context) == held.pickled
 
 
-def _hold(page: PageLike, digest: str, output: OutputFile) -> _Held:
+def _hold(page: PageLike, digest: str, output: OutputFile, seen: Seen) -> _Held:
     """Remember a freshly rendered page: its context itself when plain, else its pickle."""
-    plain = is_plain(page.context, set())
+    plain = is_plain(page.context, seen)
     pickled = None if plain else fingerprint_bytes(page.context)
     return _Held(page.template, digest, page.context, page.markdown, output, plain, pickled)
 
 
-def is_plain(value: object, seen: set[int]) -> bool:
-    """True when value is dicts (str keys), lists and tuples of str, int, float, bool, None.
+# Containers already found plain, by id: (this call's, the last call's); each holds the
+# container itself, so an id is never taken for a new object that reuses it.
+Seen = tuple[dict[int, object], dict[int, object]]
 
-    `seen` holds the ids of containers already found plain (alive for the call).
-    """
+
+def is_plain(value: object, seen: Seen) -> bool:
+    """True when value is dicts (str keys), lists and tuples of str, int, float, bool, None."""
     kind = type(value)
     if kind in PLAIN_LEAVES:
         return True
-    if id(value) in seen:
+    now, before = seen
+    if now.get(id(value)) is value or before.get(id(value)) is value:
+        now[id(value)] = value
         return True
     if kind is dict:
         plain = all(type(k) is str for k in value) and all(  # type: ignore[attr-defined]
@@ -443,7 +453,7 @@ def is_plain(value: object, seen: set[int]) -> bool:
     else:
         return False
     if plain:
-        seen.add(id(value))
+        now[id(value)] = value
     return plain
 
 
@@ -459,23 +469,28 @@ def same_data(new: object, old: object) -> bool:
     kind = type(new)
     if kind is not type(old):
         return False
-    if kind in PLAIN_LEAVES:
-        return new == old
     if kind is dict:
         return (
             len(new) == len(old)  # type: ignore[arg-type]
-            and all(a == b for a, b in zip(new, old, strict=True))  # type: ignore[call-overload]
-            and all(
-                same_data(a, b)
-                for a, b in zip(new.values(), old.values(), strict=True)  # type: ignore[attr-defined]
-            )
+            and _same_items(new, old)  # type: ignore[arg-type]
+            and _same_items(new.values(), old.values())  # type: ignore[attr-defined]
         )
     if kind is list or kind is tuple:
-        return len(new) == len(old) and all(  # type: ignore[arg-type]
-            same_data(a, b)
-            for a, b in zip(new, old, strict=True)  # type: ignore[call-overload]
-        )
-    return False
+        return len(new) == len(old) and _same_items(new, old)  # type: ignore[arg-type]
+    return kind in PLAIN_LEAVES and new == old
+
+
+def _same_items(new: Iterable[object], old: Iterable[object]) -> bool:
+    """same_data of every pair (equal lengths); shared objects and strings checked inline."""
+    for a, b in zip(new, old, strict=True):
+        if a is b:
+            continue
+        if type(a) is str:  # most leaves: spared a call
+            if type(b) is not str or a != b:
+                return False
+        elif not same_data(a, b):
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,6 +543,11 @@ def render_pages(
     # Besides page and templates, output depends on the common context and on
     # the base path the Markdown converter gives to site links.
     shared = (Contexts.common(config), config.base_path, str(config.templates_dir))
-    return memo.render(
+    out = memo.render(
         pages, env, shared, lambda todo: render.render_pages(todo, config, jobs, progress), jobs
     )
+    # Pages rendered by worker processes left this process's templates uncompiled: compile
+    # them now, so the first edit, rendered here, does not pay for it (cached afterwards).
+    for name in sorted({page.template for page in pages}):
+        env.get_template(name)
+    return out

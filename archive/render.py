@@ -23,6 +23,7 @@ from markupsafe import Markup
 from archive import markdown_html, snapshot, urls, workers, write
 from archive.config import SiteConfig
 from archive.context import ContextMemo, Contexts, articles_json
+from archive.incremental import template_sources
 from archive.model import OutputFile, Site
 
 CHUNK = 100  # pages per worker task: results flow back while later chunks render
@@ -173,9 +174,10 @@ class PlainDataEnvironment(jinja2.Environment):
 
     def __init__(self, **options: object) -> None:
         super().__init__(**options)  # type: ignore[arg-type]
-        # The card_html filter's memo: (href, with summary) -> (card, its list item).
-        # Emptied by every render_pages and write_pages call (see _fresh_cards).
+        # The card_html filter's memo: (href, with summary) -> (card, its list item),
+        # kept while every template's source is card_sources (see _fresh_cards).
         self.card_items: dict[tuple[str, bool], tuple[dict, Markup]] = {}
+        self.card_sources: dict[str, str] = {}
 
     def getattr(self, obj: object, attribute: str) -> object:
         """obj[attribute] for a dict that has the key, else Jinja's usual lookup."""
@@ -204,16 +206,18 @@ def card_html(env: PlainDataEnvironment, card: dict, with_summary: bool = False)
 
 @contextmanager
 def _fresh_cards(env: PlainDataEnvironment) -> Iterator[None]:
-    """Start a render call with no remembered cards (workers fork with none) and forget its own.
+    """Start a render call with only the cards remembered from the very same templates.
 
     Templates can change between two calls of a long-running process (serve), and
-    their cards with them; within one call they do not.
+    their cards with them; within one call they do not. A serve rebuild renders a
+    few pages here that list hundreds of unchanged cards: while no template's
+    source changed, those cards' markup is reused (workers fork with it too).
     """
-    env.card_items.clear()
-    try:
-        yield
-    finally:
+    sources = template_sources(env)
+    if sources != env.card_sources:
         env.card_items.clear()
+        env.card_sources = sources
+    yield
 
 
 @functools.cache
