@@ -14,11 +14,12 @@ related tuples whose inputs did not change are the very objects the previous
 Site held, so later stages can skip work by identity. Each piece is a
 function of exactly the inputs it is handed, and the memo keeps a piece only
 while those inputs are the same objects (or equal ones): nothing is declared
-by hand. The terms and cross views read only each article's Naming (its id,
-year, file and the names it lists), so an edit of a title or a text leaves
-them alone. A piece computed again hands back the previous objects wherever
-they are equal. Without a memo, assemble computes everything, through the
-same code.
+by hand. Each kind of term reads only its view of the articles' names (a
+NamedTuple of the Naming fields it needs), entries and facts read each
+article's Linked (its names resolved to term refs), so an edit of a title or
+a text leaves all of them alone. A piece computed again hands back the
+previous objects wherever they are equal. Without a memo, assemble computes
+everything, through the same code.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def assemble(
     reporters, person_of = call("reporters", reporter_terms, view(PeopleNames, rows))
     linked = memo.resolve(rows, _Names(district_of, programme_of, place_of, person_of))
     ids = call("ids", _ids, rows)
-    found = tuple(map(analyses.__getitem__, ids))  # analyses in site order
+    found = memo.in_order(analyses, ids)
     by_id = call("by_id", _by_id, linked)
     facts = memo.per_term(
         programme_facts, programmes, by_id, lambda p: figures_read(p.article_ids, analyses)
@@ -248,6 +249,8 @@ class AssembleMemo:
     entries: tuple[Entry, ...] = ()
     entry_inputs: tuple[Any, ...] = ()
     entry_of: dict[str, Entry] = field(default_factory=dict)
+    # The ids, the analyses' keys and values, and the analyses in site order, of the last call.
+    analysed: tuple[Any, ...] = ()
     # The rows and name -> ref maps the last Linked were made from, and those Linked.
     linked: tuple[Any, ...] = ()
     computed: int = 0  # pieces and entries computed by the last call (tests, measurements)
@@ -355,6 +358,30 @@ class AssembleMemo:
     ) -> dict[str, tuple[str, ...]]:
         """Related ids per article (keywords aligned with ids, in site order: ties by time)."""
         return self.related.related(dict(zip(ids, keywords, strict=True)), programmes, RELATED)
+
+    def in_order(
+        self, analyses: Mapping[str, Analysis], ids: tuple[str, ...]
+    ) -> tuple[Analysis, ...]:
+        """analyses[i] for i in ids (site order): looked up again where the mapping changed.
+
+        A lookup of 10,000 ids costs more than comparing the mapping's keys and
+        values with the last call's, which are mostly the same objects.
+        """
+        keys, values = tuple(analyses), tuple(analyses.values())
+        held = self.analysed
+        if not held or held[0] is not ids or held[1] != keys:
+            found = tuple(map(analyses.__getitem__, ids))
+        elif values == held[2]:
+            found = held[3]
+        else:
+            made = list(held[3])
+            for i in compress(range(len(keys)), map(is_not, values, held[2])):
+                at = self.position.get(keys[i])  # None: an analysis of no article here
+                if at is not None:
+                    made[at] = values[i]
+            found = tuple(made)
+        self.analysed = (ids, keys, values, found)
+        return found
 
     def resolve(self, rows: tuple[Naming, ...], names: _Names) -> tuple[Linked, ...]:
         """linked() of every row: again where the row is a new object or a ref it reads changed."""
