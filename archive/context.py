@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from archive import text, urls
 from archive.config import SiteConfig
-from archive.model import Article, Entry, Site, Term, TermRef
+from archive.model import Article, Entry, Matrix, Site, Term, TermRef
 
 KIND_LABELS = {
     "district": "区县",
@@ -55,11 +55,12 @@ class ContextMemo:
     # table name -> article id (or link key) -> (inputs, what they made)
     tables: dict[str, dict[object, tuple[tuple, object]]] = field(default_factory=dict)
     data: tuple[tuple[str, ...], bytes] | None = None  # articles.json: its lines, its bytes
+    programme_links: dict[str, dict] = field(default_factory=dict)  # slug -> link, last build
 
     def for_config(self, config: SiteConfig) -> ContextMemo:
         """This memo, emptied when the site settings differ from its last build's."""
         if self.config != config:
-            self.config, self.tables, self.data = config, {}, None
+            self.config, self.tables, self.data, self.programme_links = config, {}, None, {}
         return self
 
     def made(self, table: str, key: object, inputs: tuple, make: Callable[..., Made]) -> Made:
@@ -75,9 +76,8 @@ class ContextMemo:
     def forget_others(self, table: str, keep: dict) -> None:
         """Drop a table's entries whose key is not in keep (deleted articles)."""
         held = self.tables.get(table, {})
-        if len(held) != len(keep):
-            for gone in set(held) - set(keep):
-                del held[gone]
+        for gone in held.keys() - keep.keys():
+            del held[gone]
 
 
 class Contexts:
@@ -97,14 +97,35 @@ class Contexts:
             "year": site.years,
         }
         self.term_of = {(k, t.slug): t for k, terms in self._terms.items() for t in terms}
-        made = self.memo.made
-        self.cards = {i: made("card", i, pair, self._card) for i, pair in self.by_id.items()}
+        self._term_links: dict[tuple[str, str], dict] = {}
+        self.cards, self._new_cards = self._all_cards()
         for table in ("card", "article", "feed entry", "record"):
             self.memo.forget_others(table, self.by_id)
+        self._new_links = self._relinked_programmes()
         self.children: dict[str, list[str]] = {}
         for place in site.places:
             if place.parent:
                 self.children.setdefault(place.parent, []).append(place.slug)
+
+    def _all_cards(self) -> tuple[dict[str, dict], set[str]]:
+        """Every article's card, and the ids whose card is not the last build's object."""
+        held = self.memo.tables.get("card", {})
+        cards, new = {}, set(held) - set(self.by_id)  # deleted articles' cards are gone
+        for i, pair in self.by_id.items():
+            last = held.get(i)
+            if last is not None and last[0][0] is pair[0] and last[0][1] is pair[1]:
+                cards[i] = last[1]  # the same article and entry: made's answer, sooner
+                continue
+            cards[i] = card = self.memo.made("card", i, pair, self._card)
+            if last is None or last[1] is not card:
+                new.add(i)
+        return cards, new
+
+    def _relinked_programmes(self) -> set[str]:
+        """Slugs of the programmes whose link is not the last build's object."""
+        links = {t.slug: self._term_link("programme", t.slug) for t in self.site.programmes}
+        last, self.memo.programme_links = self.memo.programme_links, links
+        return {slug for slug in {*links, *last} if links.get(slug) is not last.get(slug)}
 
     # --- shared pieces -------------------------------------------------------------------
 
@@ -144,7 +165,10 @@ class Contexts:
         return {"href": urls.href(self.base, urls.term(kind, slug)), "name": name}
 
     def _term_link(self, kind: str, slug: str) -> dict:
-        return self.link(self.term_of[(kind, slug)])
+        found = self._term_links.get((kind, slug))
+        if found is None:  # once per term and build: thousands of articles name each
+            found = self._term_links[(kind, slug)] = self.link(self.term_of[(kind, slug)])
+        return found
 
     def _card(self, article: Article, entry: Entry) -> dict:
         """How an article appears in lists."""
@@ -206,16 +230,51 @@ class Contexts:
             "matrix": urls.href(self.base, urls.MATRIX),
         }
 
+    def article_pages(self, make: Callable[[Article, Entry, dict], Made]) -> list[Made]:
+        """make(article, entry, its page context) for every article, in site order.
+
+        An article whose page context would be made from the very same objects as
+        last build (article, entry, the cards and programme links it shows) gets
+        what make gave then, without its context's inputs being gathered again;
+        make must be a function of its arguments only.
+        """
+        last = self.memo.tables.get("article page", {})
+        kept: dict[object, tuple[tuple, object]] = {}
+        for article, entry in zip(self.site.articles, self.site.entries, strict=True):
+            held = last.get(article.id)
+            if held is None or held[0][0] is not article or held[0][1] is not entry:
+                held = ((article, entry), make(article, entry, self.article(article, entry)))
+            elif self._shows_new(entry):
+                held = (held[0], make(article, entry, self.article(article, entry)))
+            kept[article.id] = held
+        self.memo.tables["article page"] = kept
+        return [made for _inputs, made in kept.values()]  # type: ignore[misc]
+
+    def _shows_new(self, entry: Entry) -> bool:
+        """True when the article page of entry shows a card or link made anew this build."""
+        new_cards, new_links = self._new_cards, self._new_links
+        if not (new_cards or new_links):
+            return False
+        if new_cards and not new_cards.isdisjoint(entry.related):
+            return True
+        return any(
+            n.previous in new_cards or n.next in new_cards or n.programme in new_links
+            for n in entry.neighbours
+        )
+
     def article(self, article: Article, entry: Entry) -> dict:
         """An article page, apart from its body (rendered from Markdown by the renderer)."""
-        related = tuple(self.cards[i] for i in entry.related)
+        cards = self.cards
+        related = tuple(map(cards.__getitem__, entry.related))
         neighbours = tuple(
-            (
-                self._term_link("programme", n.programme),
-                self.cards[n.previous] if n.previous else None,
-                self.cards[n.next] if n.next else None,
-            )
-            for n in entry.neighbours
+            [
+                (
+                    self._term_link("programme", n.programme),
+                    cards[n.previous] if n.previous else None,
+                    cards[n.next] if n.next else None,
+                )
+                for n in entry.neighbours
+            ]
         )
         inputs = (article, entry, related, neighbours)
         return self.memo.made("article", article.id, inputs, self._article)
@@ -348,7 +407,7 @@ class Contexts:
                 "level": term.level,
                 "count": len(term.article_ids),
             },
-            "articles": [self.cards[i] for i in term.article_ids],
+            "articles": list(map(self.cards.__getitem__, term.article_ids)),
         }
         extra = {"district": self._district, "programme": self._programme, "place": self._place}
         if kind in extra:
@@ -363,7 +422,7 @@ class Contexts:
             "programmes": self._counted("programme", facts.programmes),
             "places": self._place_tree(facts.places),
             "years": [
-                {"year": year, "articles": [self.cards[i] for i in ids]}
+                {"year": year, "articles": list(map(self.cards.__getitem__, ids))}
                 for year, ids in facts.years
             ],
         }
@@ -375,7 +434,7 @@ class Contexts:
             "feed": urls.href(self.base, urls.term_feed("programme", term.slug)),
             "districts": self._counted("district", facts.districts),
             "timeline": [
-                {"year": year, "articles": [self.cards[i] for i in ids]}
+                {"year": year, "articles": list(map(self.cards.__getitem__, ids))}
                 for year, ids in facts.timeline
             ],
             "figures": [
@@ -431,28 +490,32 @@ class Contexts:
     def matrix(self) -> dict:
         """The programme × district table; each count links to the search page filtered."""
         matrix = self.site.matrix
-        columns = [self.term_of[("district", slug)] for slug in matrix.districts]
-        rows = []
-        for slug, counts in zip(matrix.programmes, matrix.counts, strict=True):
-            programme = self.term_of[("programme", slug)]
+        columns = tuple(self._term_link("district", slug) for slug in matrix.districts)
+        rows = tuple(self._term_link("programme", slug) for slug in matrix.programmes)
+        return self.memo.made("matrix", "", (matrix, columns, rows), self._matrix)
+
+    def _matrix(self, matrix: Matrix, columns: tuple[dict, ...], rows: tuple[dict, ...]) -> dict:
+        """The table's context from the counts and the links of its columns and rows."""
+        lines = []
+        for programme, counts in zip(rows, matrix.counts, strict=True):
             cells = [
                 {
                     "count": n,
-                    "district": d.name,
+                    "district": d["name"],
                     "href": urls.href(
-                        self.base, urls.search(district=d.name, programme=programme.name)
+                        self.base, urls.search(district=d["name"], programme=programme["name"])
                     )
                     if n
                     else "",
                 }
                 for d, n in zip(columns, counts, strict=True)
             ]
-            rows.append({**self.link(programme), "cells": cells, "total": sum(counts)})
+            lines.append({**programme, "cells": cells, "total": sum(counts)})
         return {
             "page": self.meta(urls.MATRIX, "举措×区县"),
             "breadcrumbs": self.crumbs(),
-            "columns": [self.link(d) for d in columns],
-            "rows": rows,
+            "columns": list(columns),
+            "rows": lines,
         }
 
     def not_found(self) -> dict:

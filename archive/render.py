@@ -24,7 +24,7 @@ from archive import markdown_html, snapshot, urls, workers, write
 from archive.config import SiteConfig
 from archive.context import ContextMemo, Contexts, articles_json
 from archive.incremental import template_sources
-from archive.model import OutputFile, Site
+from archive.model import Article, Entry, OutputFile, Site
 
 CHUNK = 100  # pages per worker task: results flow back while later chunks render
 
@@ -79,10 +79,13 @@ def with_search_route(page: Page, search_route: dict) -> Page:
     return replace(page, context={**page.context, "search_route": search_route})
 
 
-def _article_pages(site: Site, contexts: Contexts) -> Iterator[Page]:
-    for article, entry in zip(site.articles, site.entries, strict=True):
-        path = urls.output_path(urls.article(article.id))
-        yield Page(path, "article.html", contexts.article(article, entry), article.body)
+def _article_pages(site: Site, contexts: Contexts) -> list[Page]:
+    return contexts.article_pages(_article_page)
+
+
+def _article_page(article: Article, entry: Entry, context: dict) -> Page:
+    path = urls.output_path(urls.article(article.id))
+    return Page(path, "article.html", context, article.body)
 
 
 def _term_pages(site: Site, contexts: Contexts) -> Iterator[Page]:
