@@ -12,36 +12,22 @@ from __future__ import annotations
 import random
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from generated_corpus import generated_site
 
 from archive import frontmatter, pipeline, render
 from archive.config import load_config
 from archive.incremental import same_data
 
-REPO = Path(__file__).resolve().parents[2]
 ARTICLES = 120  # more than two list pages, programmes with long timelines
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("memo-corpus")
-    gen = Path("/work/shared/bench/gen_corpus.py")
-    if not gen.is_file():
-        gen = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-    subprocess.run(
-        [sys.executable, str(gen), "-n", str(ARTICLES), "--out", str(root), "--format", "ours"],
-        check=True,
-        capture_output=True,
-    )
-    shutil.copytree(REPO / "content" / "taxonomy", root / "content" / "taxonomy")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    return root
+    return generated_site(tmp_path_factory.mktemp("memo-corpus"), ARTICLES)
 
 
 class Planner:

@@ -12,12 +12,11 @@ import argparse
 import multiprocessing
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from generated_corpus import generated_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +25,6 @@ from archive.config import config_from_args
 from archive.serve import site_build
 from archive.write import write_site
 
-REPO = Path(__file__).resolve().parents[2]
 ARTICLES = 8
 BASE_URL = "http://127.0.0.1:8000/initiative-archive/"
 DISTRICTS = ("中原区", "二七区", "管城回族区", "金水区", "惠济区", "经开区")
@@ -37,20 +35,7 @@ TEMPLATES = ("base.html", "article.html", "macros.html", "programme.html", "term
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated corpus with the project's taxonomy and templates, and a site.toml."""
-    root = tmp_path_factory.mktemp("corpus")
-    gen = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-    if not gen.is_file():
-        gen = Path("/work/shared/bench/gen_corpus.py")
-    subprocess.run(
-        [sys.executable, str(gen), "-n", str(ARTICLES), "--out", str(root), "--format", "ours"],
-        check=True,
-        capture_output=True,
-    )
-    shutil.copytree(REPO / "content" / "taxonomy", root / "content" / "taxonomy")
-    shutil.copytree(REPO / "templates", root / "templates")
-    config = (REPO / "site.toml").read_text(encoding="utf-8")
-    (root / "site.toml").write_text(config, encoding="utf-8")
-    return root
+    return generated_site(tmp_path_factory.mktemp("corpus"), ARTICLES)
 
 
 class Workspace:
