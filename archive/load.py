@@ -119,8 +119,10 @@ class LoadMemo:
     """
 
     districts: frozenset[str] = frozenset()
+    folder: str = ""  # the articles folder `files` are named in
     files: dict[str, tuple[tuple[int, int, int], Loaded]] = field(default_factory=dict)
     articles: tuple[Article, ...] | None = None  # of the last load that had no problem
+    claims: dict[str, int] = field(default_factory=dict)  # id or alias -> articles using it
 
 
 def remember(
@@ -133,8 +135,10 @@ def remember(
     files = {}
     for part in parts:
         for article, lines in zip(part.articles, part.id_lines, strict=True):
-            files[article.path] = (stamps[Path(article.path)], Loaded((article,), (lines,), ()))
-    memo.districts, memo.files, memo.articles = districts, files, None
+            path = Path(article.path)
+            memo.folder = str(path.parent)
+            files[path.name] = (stamps[path], Loaded((article,), (lines,), ()))
+    memo.districts, memo.files, memo.articles, memo.claims = districts, files, None, {}
 
 
 def load_changed(
@@ -145,39 +149,60 @@ def load_changed(
     The folder is listed once (os.scandir) and each file's stamp taken from its
     entry: no Path objects, no glob, for the thousands of files that did not change.
     """
-    if memo.districts != districts:
-        memo.districts, memo.files, memo.articles = districts, {}, None
-    kept: dict[str, tuple[tuple[int, int, int], Loaded]] = {}
-    recent = time.time_ns() - RACY_NS
-    listed = _listed(articles_dir)
-    same = len(listed) == len(memo.files)  # and, below, every file gave what it gave before
     root = str(articles_dir)
-    for name, entry in listed:
-        path = os.path.join(root, name)
+    if memo.districts != districts or memo.folder != root:
+        memo.districts, memo.folder, memo.files = districts, root, {}
+        memo.articles, memo.claims = None, {}
+    last, kept = memo.files, {}
+    changed: list[int] = []  # positions of the files whose result changed
+    recent = time.time_ns() - RACY_NS
+    for position, (name, entry) in enumerate(_listed(articles_dir)):
         stamp = _entry_stamp(entry)
-        held = memo.files.get(path)
+        held = last.get(name)
         if held is None or held[0] != stamp or stamp[0] >= recent:
-            loaded = load_range(([Path(path)], districts, suggest), 0, 1)[0]
+            loaded = load_range(([Path(root, name)], districts, suggest), 0, 1)[0]
             if held is None or held[1] != loaded:  # equal results keep their objects
-                same, held = False, (stamp, loaded)
+                held = (stamp, loaded)
+                changed.append(position)
             else:
                 held = (stamp, held[1])
-        kept[path] = held
+        kept[name] = held
     memo.files = kept  # deleted files drop out
-    if not same or memo.articles is None:
-        memo.articles = None  # stays so when join_loaded raises the problems
-        memo.articles = join_loaded(loaded for _stamp, loaded in kept.values())
+    same_files = len(kept) == len(last) and kept.keys() == last.keys()
+    if same_files and memo.articles is not None and _patched(memo, changed):
+        return memo.articles
+    memo.articles = None  # stays so when join_loaded raises the problems
+    memo.articles = join_loaded(loaded for _stamp, loaded in kept.values())
+    memo.claims = {}
+    for article in memo.articles:
+        for name in (article.id, *article.aliases):
+            memo.claims[name] = memo.claims.get(name, 0) + 1
     return memo.articles
 
 
-def load_remembered(
-    paths: Sequence[Path], districts: frozenset[str], suggest: Suggest, memo: LoadMemo
-) -> tuple[Article, ...]:
-    """load_changed of the folder whose article_paths these are."""
-    if not paths:
-        memo.files, memo.articles = {}, ()
-        return ()
-    return load_changed(paths[0].parent, districts, suggest, memo)
+def _patched(memo: LoadMemo, changed: list[int]) -> bool:
+    """Put the changed files' articles into memo.articles (file order = article order);
+    False when a file has a problem or an id clashes: join_loaded must say which."""
+    if not changed:
+        return True
+    files = list(memo.files.values())
+    articles = list(memo.articles or ())
+    claims, touched = memo.claims, []
+    for position in changed:
+        loaded = files[position][1]
+        if loaded.errors or len(loaded.articles) != 1:
+            return False
+        old, new = articles[position], loaded.articles[0]
+        for name in (old.id, *old.aliases):
+            claims[name] -= 1
+        for name in (new.id, *new.aliases):
+            claims[name] = claims.get(name, 0) + 1
+            touched.append(name)
+        articles[position] = new
+    if any(claims[name] > 1 for name in touched):
+        return False  # claims are recounted by the whole join
+    memo.articles = tuple(articles)
+    return True
 
 
 def _entry_stamp(entry: os.DirEntry) -> tuple[int, int, int]:

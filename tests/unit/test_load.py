@@ -160,15 +160,15 @@ def test_remembered_load_follows_edits_additions_and_deletions(tmp_path: Path) -
 
 
 def test_remembered_load_checks_districts_again_when_the_taxonomy_changes(tmp_path: Path) -> None:
-    from archive.load import LoadMemo, article_paths, load_remembered
+    from archive.load import LoadMemo, load_changed
 
     folder = tmp_path / "articles"
     folder.mkdir()
     _age(_article_file(folder, "a-1", "标题", district="金水区"))
     memo = LoadMemo()
-    assert load_remembered(article_paths(folder), DISTRICTS, _no_suggestion, memo)
+    assert load_changed(folder, DISTRICTS, _no_suggestion, memo)
     with pytest.raises(ArchiveError, match="金水区"):
-        load_remembered(article_paths(folder), frozenset({"二七区"}), _no_suggestion, memo)
+        load_changed(folder, frozenset({"二七区"}), _no_suggestion, memo)
 
 
 def test_an_unchanged_folder_gives_the_very_same_articles(tmp_path: Path) -> None:
@@ -199,3 +199,28 @@ def test_article_files_are_what_glob_finds(tmp_path: Path) -> None:
         (folder / name).write_text("")
     assert article_paths(folder) == sorted(folder.glob("*.md"))
     assert article_paths(tmp_path / "missing") == []
+
+
+def test_an_edit_that_takes_another_articles_id_is_reported_and_undone(tmp_path: Path) -> None:
+    from archive.load import LoadMemo, load_changed
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(3):
+        _age(_article_file(folder, f"a-{n}", f"标题{n}"))
+    memo = LoadMemo()
+    first = load_changed(folder, DISTRICTS, _no_suggestion, memo)
+    clash = (folder / "a-2.md").read_text(encoding="utf-8").replace("id: a-2", "id: a-0")
+    (folder / "a-2.md").write_text(clash, encoding="utf-8")
+    with pytest.raises(ArchiveError, match="a-0"):
+        load_changed(folder, DISTRICTS, _no_suggestion, memo)
+    _article_file(folder, "a-2", "标题2")
+    assert [a.id for a in load_changed(folder, DISTRICTS, _no_suggestion, memo)] == [
+        a.id for a in first
+    ]
+    _article_file(folder, "a-1", "新标题")  # and an edit after that is patched in
+    assert [a.title for a in load_changed(folder, DISTRICTS, _no_suggestion, memo)] == [
+        "标题0",
+        "新标题",
+        "标题2",
+    ]
