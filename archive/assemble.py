@@ -24,6 +24,7 @@ everything, through the same code.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -240,6 +241,7 @@ class AssembleMemo:
     ordered: tuple[Article, ...] = ()
     rows: tuple[Naming, ...] = ()  # aligned with ordered
     position: dict[str, int] = field(default_factory=dict)  # id -> index in ordered
+    keys: list[Any] = field(default_factory=list)  # the sort key of each, aligned with ordered
     taxonomy: Taxonomy | None = None
     pieces: dict[Any, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)
     # Per view class: the rows it was taken from and the view, aligned with them.
@@ -270,17 +272,43 @@ class AssembleMemo:
             at = list(compress(range(len(given)), map(is_not, given, previous)))
             if not at:
                 return self.ordered, self.rows
-            # Same ids and dates in the same places: the order is the same (it sorts by them).
-            if all(given[i].id == previous[i].id and given[i].date == previous[i].date for i in at):
-                return self._replace([given[i] for i in at])
+            if all(given[i].id == previous[i].id for i in at):
+                # Same ids and dates: the same order (it sorts by them); new dates: a move.
+                if all(given[i].date == previous[i].date for i in at):
+                    return self._replace([given[i] for i in at])
+                return self._move([given[i] for i in at])
         kept_articles = {a.id: a for a in self.ordered}
-        ordered = tuple(_kept(a, kept_articles) for a in newest_first(given))
+        keyed = sorted((_newest_first(a), a) for a in given)  # keys are unique (ids)
+        ordered = tuple(_kept(a, kept_articles) for _key, a in keyed)
         kept = {row.id: row for row in self.rows}
         rows = tuple(_kept(naming(a), kept) for a in ordered)
+        self.keys = [key for key, _a in keyed]
+        return self._took(ordered, rows)
+
+    def _took(
+        self, ordered: tuple[Article, ...], rows: tuple[Naming, ...]
+    ) -> tuple[tuple[Article, ...], tuple[Naming, ...]]:
+        """Keep a new order (the previous tuples where equal) and the position of each id."""
         self.ordered = self.ordered if ordered == self.ordered else ordered
         self.rows = self.rows if rows == self.rows else rows
         self.position = {a.id: i for i, a in enumerate(ordered)}
         return self.ordered, self.rows
+
+    def _move(self, changed: list[Article]) -> tuple[tuple[Article, ...], tuple[Naming, ...]]:
+        """The order after new dates of some articles: each taken out and put in its place."""
+        ordered, rows, keys = list(self.ordered), list(self.rows), self.keys
+        before = {a.id: (ordered[self.position[a.id]], rows[self.position[a.id]]) for a in changed}
+        for at in sorted((self.position[a.id] for a in changed), reverse=True):
+            del ordered[at], rows[at], keys[at]
+        for article in changed:
+            key = _newest_first(article)
+            at = bisect_left(keys, key)
+            old_article, old_row = before[article.id]
+            row = naming(article)
+            keys.insert(at, key)
+            ordered.insert(at, old_article if old_article == article else article)
+            rows.insert(at, old_row if old_row == row else row)
+        return self._took(tuple(ordered), tuple(rows))
 
     def _replace(self, changed: list[Article]) -> tuple[tuple[Article, ...], tuple[Naming, ...]]:
         ordered, rows = list(self.ordered), list(self.rows)
@@ -320,12 +348,16 @@ class AssembleMemo:
         return self.call_for(name, function, *args)
 
     def call_for(self, key: Any, function: Callable[..., Any], *args: Any) -> Any:
-        """call, remembered under any key (one piece per programme, per district)."""
+        """call, remembered under any key (one piece per programme, per district).
+
+        A value computed again keeps the previous value's objects where equal;
+        _aligned values are left as they are (their items are the kept ones already).
+        """
         held = self.pieces.get(key)
         if held is not None and held[0] == args:
             return held[1]
         value = function(*args)
-        if held is not None:
+        if held is not None and function is not _aligned:
             value = _share(value, held[1])
         self.pieces[key] = (args, value)
         self.computed += 1
@@ -472,26 +504,35 @@ def _kept(new: Item, kept: Mapping[str, Item]) -> Item:
 def _share(new: Any, old: Any, depth: int = 2) -> Any:
     """new, with old's objects wherever they are equal: whole, or part by part.
 
-    Tuples of hashable items (terms) match items by equality wherever they sit;
-    other tuples (a piece's several results) part by part; dicts value by value.
+    Tuples part by part where they have the same length (a piece's several
+    results, terms that kept their places), then hashable items left over
+    (terms that moved) by equality wherever they sit; dicts value by value.
     """
     if new is old or type(new) is not type(old):
         return new
-    if new == old:
+    if new == old and (type(new) is not dict or list(new) == list(old)):  # a dict's order too
         return old
     if depth == 0:
         return new
     if isinstance(new, dict):
         return {k: _share(v, old[k], depth - 1) if k in old else v for k, v in new.items()}
-    if type(new) is tuple:
-        try:
+    if type(new) is not tuple:
+        return new
+    same_length = len(new) == len(old)  # then most items stay where they were
+    parts = (
+        [_share(n, o, depth - 1) for n, o in zip(new, old, strict=False)]
+        if same_length
+        else list(new)
+    )
+    if not same_length or any(
+        p is n and n is not o for p, n, o in zip(parts, new, old, strict=False)
+    ):
+        try:  # items that moved (terms that changed places): found by equality
             pool = {item: item for item in old}
+            parts = [pool.get(p, p) if p is n else p for p, n in zip(parts, new, strict=True)]
         except TypeError:
-            if len(new) != len(old):
-                return new
-            return tuple(_share(n, o, depth - 1) for n, o in zip(new, old, strict=True))
-        return tuple(pool.get(item, item) for item in new)
-    return new
+            pass  # unhashable: positions only
+    return new if all(map(is_, parts, new)) else tuple(parts)
 
 
 def _ids(rows: Sequence[Naming]) -> tuple[str, ...]:

@@ -243,13 +243,22 @@ class RelatedMemo:
         programmes: Mapping[str, tuple[str, ...]],
         k: int,
     ) -> list[str] | None:
-        """Ids whose keywords or programmes differ, or None when all must be computed."""
+        """Ids whose keywords or programmes differ, or None when all must be computed.
+
+        None when k or the set of ids changed, or when the two mappings list the
+        ids in different orders (the order is the keywords').
+        """
         ids = list(keywords)
-        # The same ids in the same order in all four (so the values line up below).
-        if k != self.k or ids != list(self.keywords) or ids != list(programmes):
+        if k != self.k or ids != list(programmes):
             return None
-        if ids != list(self.programmes):
-            return None
+        if ids != list(self.keywords) or ids != list(self.programmes):
+            if len(ids) != len(self.keywords) or not all(map(self.keywords.__contains__, ids)):
+                return None
+            return [
+                i
+                for i in ids
+                if keywords[i] != self.keywords[i] or programmes[i] != self.programmes[i]
+            ]
         # Identity first (an unchanged analysis hands the same tuple), equality for the rest.
         maybe = set(compress(ids, map(is_not, keywords.values(), self.keywords.values())))
         maybe.update(compress(ids, map(is_not, programmes.values(), self.programmes.values())))
@@ -288,7 +297,37 @@ class RelatedMemo:
         for article_id in changed:
             touched |= self._move_words(article_id, keywords[article_id])
             touched |= self._move_programmes(article_id, programmes[article_id])
+        if list(keywords) != list(self.keywords):
+            touched |= self._reorder(keywords)
+            self.keywords, self.programmes = dict(keywords), dict(programmes)
         self._answer(touched, self.results)
+
+    def _reorder(self, keywords: Mapping[str, tuple[str, ...]]) -> set[str]:
+        """Take the new order of the same ids; the ids whose answer may change.
+
+        Between two articles that kept their places, the distance that breaks
+        ties is the same; so an answer can change only for an article that moved,
+        one that has a moved article among its candidates (a shared keyword, or
+        inside its programme window: both symmetric), and one whose programme
+        window now holds other articles.
+        """
+        order = {article_id: index for index, article_id in enumerate(keywords)}
+        moved = {i for i, index in order.items() if self.order[i] != index}
+        touched = set(moved)
+        for name in {p for i in moved for p in self.programmes[i]}:
+            before = self.members[name]
+            after = sorted(before, key=order.__getitem__)
+            # An article's window starts from its first place in the list (_bisect_by_order).
+            was, now = _first_places(before), _first_places(after)
+            touched.update(i for i in now if _window(after, now[i]) != _window(before, was[i]))
+            self.members[name] = after
+        self.order = order
+        for article_id in moved:
+            for word in self.keywords[article_id]:
+                touched.update(self.word_index.get(word, ()))
+            for name in self.programmes[article_id]:
+                touched.update(_neighbours(self.members[name], article_id, order))
+        return touched
 
     def _answer(self, ids: Iterable[str], previous: Mapping[str, tuple[str, ...]]) -> None:
         """Compute the answers of ids; an answer equal to the previous one keeps its object."""
@@ -421,7 +460,17 @@ def _best(
 
 def _neighbours(ordered: list[str], article_id: str, order: Mapping[str, int]) -> list[str]:
     """The PROGRAMME_WINDOW members on each side of an article in its programme's list."""
-    position = _bisect_by_order(ordered, order[article_id], order)
+    return _window(ordered, _bisect_by_order(ordered, order[article_id], order))
+
+
+def _first_places(ordered: list[str]) -> dict[str, int]:
+    places: dict[str, int] = {}
+    for position, article_id in enumerate(ordered):
+        places.setdefault(article_id, position)
+    return places
+
+
+def _window(ordered: list[str], position: int) -> list[str]:
     return ordered[max(0, position - PROGRAMME_WINDOW) : position + PROGRAMME_WINDOW + 1]
 
 

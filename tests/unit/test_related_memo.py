@@ -117,3 +117,15 @@ def test_nothing_changed_recomputes_nothing_and_the_memo_pickles() -> None:
     again = pickle.loads(pickle.dumps(memo))
     assert again.related(dict(keywords), dict(programmes)) == first
     assert again.recomputed == 0
+
+
+def test_an_article_moved_a_few_places_recomputes_only_its_neighbourhood() -> None:
+    keywords, programmes = _corpus(11)
+    memo = RelatedMemo()
+    memo.related(keywords, programmes)
+    ids = list(keywords)
+    moved = ids.pop(150)
+    ids.insert(153, moved)  # a date edit of a few days
+    keywords, programmes = {i: keywords[i] for i in ids}, {i: programmes[i] for i in ids}
+    assert memo.related(keywords, programmes) == related(keywords, programmes)
+    assert 0 < memo.recomputed < ARTICLES  # not all: those far from it keep their answers
