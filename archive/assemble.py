@@ -128,8 +128,8 @@ def _entries(
     return memo.entries_of(
         linked,
         found,
-        call("related ids", _aligned, related, ids, None),
-        call("neighbour ids", _aligned, neighbours, ids, ()),
+        memo.call_for("related ids", _aligned, related, ids, None, share=False),
+        memo.call_for("neighbour ids", _aligned, neighbours, ids, (), share=False),
     )
 
 
@@ -347,17 +347,20 @@ class AssembleMemo:
         """function(*args), or the remembered value when args are the remembered ones."""
         return self.call_for(name, function, *args)
 
-    def call_for(self, key: Any, function: Callable[..., Any], *args: Any) -> Any:
+    def call_for(
+        self, key: Any, function: Callable[..., Any], *args: Any, share: bool = True
+    ) -> Any:
         """call, remembered under any key (one piece per programme, per district).
 
-        A value computed again keeps the previous value's objects where equal;
-        _aligned values are left as they are (their items are the kept ones already).
+        A value computed again keeps the previous value's objects where equal,
+        unless share is False (a value whose items are kept objects already: sharing
+        by position would put equal copies in their place).
         """
         held = self.pieces.get(key)
         if held is not None and held[0] == args:
             return held[1]
         value = function(*args)
-        if held is not None and function is not _aligned:
+        if held is not None and share:
             value = _share(value, held[1])
         self.pieces[key] = (args, value)
         self.computed += 1
