@@ -570,6 +570,9 @@ class Contexts:
 
     def sitemap(self, paths: list[str]) -> dict:
         """sitemap.xml: the absolute URL of every indexable page."""
+        return self.memo.made("sitemap", "", (tuple(paths),), self._sitemap)
+
+    def _sitemap(self, paths: tuple[str, ...]) -> dict:
         return {"locations": [urls.absolute(self.config.base_url, p) for p in paths]}
 
     def redirects(self) -> Iterator[tuple[str, dict]]:

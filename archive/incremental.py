@@ -32,6 +32,7 @@ import contextlib
 import hashlib
 import io
 import marshal
+import operator
 import os
 import pickle
 import sys
@@ -482,6 +483,8 @@ def same_data(new: object, old: object) -> bool:
 
 def _same_items(new: Iterable[object], old: Iterable[object]) -> bool:
     """same_data of every pair (equal lengths); shared objects and strings checked inline."""
+    if all(map(operator.is_, new, old)):  # the usual case (cards, links), at C speed
+        return True
     for a, b in zip(new, old, strict=True):
         if a is b:
             continue
