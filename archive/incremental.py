@@ -19,8 +19,10 @@ whose result is known to be the same:
 - Files deleted or edited by hand in the output folder are therefore noticed
   by `verify_tree`, which checks every file's stamp against what this process
   left there and puts back the bytes it holds; serve runs it after each
-  rebuild has reloaded the browsers, off the path of the edit being previewed
-  (and the first sync of a process compares every file anyway).
+  rebuild has reloaded the browsers, off the path of the edit being previewed,
+  and it stops as soon as a change waits for the next build (a hand edit is
+  then put back after the first quiet moment; the first sync of a process
+  compares every file anyway).
 
 Nothing is declared by hand, so nothing can be forgotten (the stale pages of
 Hugo #11543, Zola #1108, Lektor #410 and MkDocs --dirty came from that).
@@ -49,6 +51,8 @@ from jinja2 import meta
 from archive import urls, write
 from archive.config import SiteConfig
 from archive.model import OutputFile
+
+VERIFY_BATCH = 500  # files verify_tree checks between two questions to its `stop`
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +113,19 @@ def sync_tree(out_dir: Path, files: Iterable[OutputFile], state: OutputState) ->
     return SyncReport(written=written, unchanged=unchanged, deleted=len(gone))
 
 
-def verify_tree(out_dir: Path, state: OutputState) -> int:
+def verify_tree(out_dir: Path, state: OutputState, stop: Callable[[], bool] | None = None) -> int:
     """Put back every file deleted or changed in out_dir since this state's syncs; how many.
 
     Each file's size and modification time are checked against those of the
     last sync, and a file that differs gets the bytes that sync gave it again.
+    `stop` is asked every few hundred files; when it says so, the check ends
+    there (at 40,000 files it takes a good part of a second).
     """
     restored = 0
     root = str(out_dir)
-    for path, (data, size, mtime) in list(state.files.items()):
+    for number, (path, (data, size, mtime)) in enumerate(list(state.files.items())):
+        if stop is not None and number % VERIFY_BATCH == 0 and stop():
+            break
         try:
             info = os.stat(os.path.join(root, path))  # plain strings: this runs per file
             if (info.st_size, info.st_mtime_ns) == (size, mtime):

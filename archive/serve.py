@@ -78,7 +78,8 @@ class Preview:
     error: str | None = None
     last: Outcome | None = None
     # Puts back output files deleted or changed by hand; how many (see incremental.verify_tree).
-    verify: Callable[[], int] | None = None
+    # It stops early, to be run again after the next build, once its argument says so.
+    verify: Callable[[Callable[[], bool]], int] | None = None
 
     def changed(self, now: float, paths: tuple[str, ...]) -> None:
         """Record changed source paths seen at `now`."""
@@ -431,9 +432,11 @@ class Loop:
         self.preview.reloads += 1
         if self.preview.verify is not None:
             # Rebuilds trust the files they wrote; the check of every file's stamp runs
-            # now, after the reload, on the build thread (never alongside a build).
+            # now, after the reload, on the build thread (never alongside a build), and
+            # gives way as soon as a change waits for the next build.
             loop = ioloop.IOLoop.current()
-            future = loop.run_in_executor(self.builder, self.preview.verify)
+            waiting = lambda: bool(self.preview.debouncer.pending)  # noqa: E731 - a peek across threads
+            future = loop.run_in_executor(self.builder, self.preview.verify, waiting)
             loop.add_future(future, self._verified)
         # A full collection holds the interpreter lock for most of a second at 10,000
         # articles: run it once the reloaded pages have been served, not before.
@@ -464,7 +467,7 @@ class SiteBuild:
     """The build a preview runs (call it), and the check of the output folder after it."""
 
     build: Build
-    verify: Callable[[], int]
+    verify: Callable[[Callable[[], bool]], int]
 
     def __call__(self) -> str:
         return self.build()
@@ -502,12 +505,12 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
         last_out[:] = [config.output_dir]
         return summary
 
-    def verify() -> int:
+    def verify(stop: Callable[[], bool]) -> int:
         """Put back output files deleted or changed by hand since the last build."""
         if not last_out:
             return 0
         try:
-            restored = incremental.verify_tree(last_out[-1], state)
+            restored = incremental.verify_tree(last_out[-1], state, stop)
         except OSError as error:
             print(f"无法检查输出目录：{error}", file=sys.stderr, flush=True)
             return 0

@@ -506,7 +506,7 @@ def test_the_running_server_puts_back_a_file_deleted_by_hand_after_a_rebuild(
     def build() -> str:
         return str(sync_tree(out, files, state).written)  # the same bytes every time
 
-    preview = Preview(build, Debouncer(QUIET), verify=lambda: verify_tree(out, state))
+    preview = Preview(build, Debouncer(QUIET), verify=lambda stop: verify_tree(out, state, stop))
     preview.rebuild_now()
     server = Server(Site(out, "/", live_script(35729), preview), InotifyWatcher((content,)))
     try:
@@ -520,3 +520,20 @@ def test_the_running_server_puts_back_a_file_deleted_by_hand_after_a_rebuild(
         assert preview.builds == 2
     finally:
         server.stop()
+
+
+def test_verify_gives_way_to_the_next_build(tmp_path: Path) -> None:
+    out, state = tmp_path / "site", OutputState()
+    files = [OutputFile(f"p/{n}.html", page(str(n))) for n in range(1200)]
+    sync_tree(out, files, state)
+    for n in range(1200):
+        (out / "p" / f"{n}.html").unlink()
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # a change arrives while the first batch is checked
+
+    assert verify_tree(out, state, stop) == 500  # one batch put back, then it stopped
+    assert verify_tree(out, state) == 700  # the next check does the rest
+    assert all((out / "p" / f"{n}.html").exists() for n in range(1200))
