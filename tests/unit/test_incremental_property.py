@@ -122,6 +122,10 @@ def apply(workspace: Workspace, edit: tuple) -> None:
     elif kind == "title":
         index, n = rest
         edit_meta(workspace.article(index), lambda m: m.update(title=f"修改后的标题第{n}号"))
+    elif kind == "date":  # the article moves in every list, feed and timeline
+        index, n = rest
+        date = f"20{10 + n % 16}-0{1 + n % 9}"
+        edit_meta(workspace.article(index), lambda m: m.update(date=date))
     elif kind == "tags":
         index, district, first, count = rest
         programmes = [PROGRAMMES[(first + k) % len(PROGRAMMES)] for k in range(count)]
@@ -165,6 +169,7 @@ def apply(workspace: Workspace, edit: tuple) -> None:
 EDITS = st.one_of(
     st.tuples(st.just("text"), st.integers(0, ARTICLES), st.integers(1, 99)),
     st.tuples(st.just("title"), st.integers(0, ARTICLES), st.integers(1, 99)),
+    st.tuples(st.just("date"), st.integers(0, ARTICLES), st.integers(1, 99)),
     st.tuples(
         st.just("tags"),
         st.integers(0, ARTICLES),
@@ -186,6 +191,7 @@ EVERY_KIND = [
     ("rename", 4, 10),
     ("delete", 5),
     ("settings", 11),
+    ("date", 3, 13),
     ("title", 6, 12),
 ]
 
