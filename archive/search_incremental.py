@@ -231,8 +231,11 @@ class SearchIndexer:
                 self.last_update = "incremental"
                 return self._keep(*updated)
         self.last_update = "full"
+        # Forget the last build before making the next: the two at once took serve
+        # over 1 GB at 10,000 articles (an edited date moves documents: a whole build).
+        self._built, self._keys, self._digests = None, {}, {}
+        del built
         built = self._assemble(docs)
-        self._keys = {}
         return self._keep(built, sum(_entry_bytes(u) for g in built.groups for u in g))
 
     # --- per document -----------------------------------------------------------

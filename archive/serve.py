@@ -48,7 +48,7 @@ from archive.memory import GC_THRESHOLDS, release_memory
 from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
 
 QUIET_SECONDS = 0.05  # a burst is over once nothing changed for this long
-TIDY_SECONDS = 2.0  # after a reload, when the pages have been fetched, memory is released
+TIDY_SECONDS = 0.5  # after a reload, once the pages have been fetched: verify, free memory
 POLL_SECONDS = 0.5  # only where inotify is missing
 STATUS_PATH = "/__archive__/status"
 HEAD_END = re.compile(rb"</head\s*>", re.I)
@@ -430,27 +430,35 @@ class Loop:
         # Reload after a failure too: the page then shows the error.
         self.hub.reload()
         self.preview.reloads += 1
-        if self.preview.verify is not None:
-            # Rebuilds trust the files they wrote; the check of every file's stamp runs
-            # now, after the reload, on the build thread (never alongside a build), and
-            # gives way as soon as a change waits for the next build.
-            loop = ioloop.IOLoop.current()
-            waiting = lambda: bool(self.preview.debouncer.pending)  # noqa: E731 - a peek across threads
-            future = loop.run_in_executor(self.builder, self.preview.verify, waiting)
-            loop.add_future(future, self._verified)
-        # A full collection holds the interpreter lock for most of a second at 10,000
-        # articles: run it once the reloaded pages have been served, not before.
+        # The check of the output folder and the memory clean-up wait until the reloaded
+        # pages have been served: on the build thread they would hold the interpreter lock
+        # (and the browser's requests) meanwhile.
         ioloop.IOLoop.current().call_later(TIDY_SECONDS, self._tidy)
+
+    def _tidy(self) -> None:
+        """After a reload: verify the output folder and hand freed memory back."""
+        if self.preview.building or self.preview.debouncer.pending:
+            return  # the coming build ends with its own _tidy
+        loop = ioloop.IOLoop.current()
+        future = loop.run_in_executor(self.builder, self._after_build)
+        loop.add_future(future, self._verified)
+
+    def _after_build(self) -> int:
+        """On the build thread (never alongside a build): the files put back, then memory.
+
+        Rebuilds trust the files they wrote; the check of every file's stamp gives
+        way as soon as a change waits for the next build.
+        """
+        restored = 0
+        if self.preview.verify is not None:
+            waiting = lambda: bool(self.preview.debouncer.pending)  # noqa: E731 - a peek across threads
+            restored = self.preview.verify(waiting)
+        release_memory()
+        return restored
 
     def _verified(self, done: Future) -> None:
         if done.result():  # files were put back: show them
             self.hub.reload()
-
-    def _tidy(self) -> None:
-        """Hand the last build's freed memory back to the system, on the build thread."""
-        if self.preview.building or self.preview.debouncer.pending:
-            return  # the coming build ends with its own _tidy
-        ioloop.IOLoop.current().run_in_executor(self.builder, release_memory)
 
 
 def preview_base_url(base_url: str, host: str, port: int) -> str:
