@@ -171,7 +171,8 @@ def test_remembered_load_checks_districts_again_when_the_taxonomy_changes(tmp_pa
         load_changed(folder, frozenset({"二七区"}), _no_suggestion, memo)
 
 
-def test_an_unchanged_folder_gives_the_very_same_articles(tmp_path: Path) -> None:
+def _three_loaded(tmp_path: Path) -> tuple[Path, object, tuple]:
+    """A folder of three articles a-0..a-2, a LoadMemo, and what its first load gave."""
     from archive.load import LoadMemo, load_changed
 
     folder = tmp_path / "articles"
@@ -179,7 +180,13 @@ def test_an_unchanged_folder_gives_the_very_same_articles(tmp_path: Path) -> Non
     for n in range(3):
         _age(_article_file(folder, f"a-{n}", f"标题{n}"))
     memo = LoadMemo()
-    first = load_changed(folder, DISTRICTS, _no_suggestion, memo)
+    return folder, memo, load_changed(folder, DISTRICTS, _no_suggestion, memo)
+
+
+def test_an_unchanged_folder_gives_the_very_same_articles(tmp_path: Path) -> None:
+    from archive.load import load_changed
+
+    folder, memo, first = _three_loaded(tmp_path)
     assert load_changed(folder, DISTRICTS, _no_suggestion, memo) is first
     _article_file(folder, "a-1", "标题1")  # saved again, same text: read, and found the same
     again = load_changed(folder, DISTRICTS, _no_suggestion, memo)
@@ -202,14 +209,9 @@ def test_article_files_are_what_glob_finds(tmp_path: Path) -> None:
 
 
 def test_an_edit_that_takes_another_articles_id_is_reported_and_undone(tmp_path: Path) -> None:
-    from archive.load import LoadMemo, load_changed
+    from archive.load import load_changed
 
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for n in range(3):
-        _age(_article_file(folder, f"a-{n}", f"标题{n}"))
-    memo = LoadMemo()
-    first = load_changed(folder, DISTRICTS, _no_suggestion, memo)
+    folder, memo, first = _three_loaded(tmp_path)
     clash = (folder / "a-2.md").read_text(encoding="utf-8").replace("id: a-2", "id: a-0")
     (folder / "a-2.md").write_text(clash, encoding="utf-8")
     with pytest.raises(ArchiveError, match="a-0"):
