@@ -49,8 +49,8 @@ class Cache:
 
     directory: Path
     enabled: bool = True
-    # A long-running process (serve) keeps the decoded results of its last
-    # batch per kind here, so a rebuild does not read every entry again.
+    # A long-running process (serve) keeps the results of its last call here
+    # (see cached_analyses), so a rebuild does not read every entry again.
     memory: dict[str, dict[str, Any]] | None = field(default=None, compare=False, repr=False)
 
     def get_or_compute(
@@ -189,21 +189,16 @@ def cached_batch(
     types. With `store`, compute returns finished values that decode(store(v))
     reproduces exactly; they are used as they are and store(v) is what the
     disk keeps (nothing is encoded when the cache is off).
-
-    With `cache.memory`, the decoded results of this batch are kept for the
-    next one, so they must be immutable (or treated so) by the caller.
     """
     keys = [entry_key(kind, version, text) for text in texts]
-    held = cache.memory.get(kind, {}) if cache.memory is not None and cache.enabled else {}
-    values: list[Any] = [held.get(key, _MISSING) for key in keys]
+    values: list[Any] = [_MISSING] * len(keys)
     missing = []
     for i, key in enumerate(keys):
-        if values[i] is _MISSING:
-            payload = read_entry(cache.path_for(kind, key), key) if cache.enabled else None
-            if payload is None:
-                missing.append(i)
-            else:
-                values[i] = decode(payload)
+        payload = read_entry(cache.path_for(kind, key), key) if cache.enabled else None
+        if payload is None:
+            missing.append(i)
+        else:
+            values[i] = decode(payload)
     if missing:
         for i, value in zip(missing, compute(missing), strict=True):
             if store is not None:
@@ -215,8 +210,6 @@ def cached_batch(
             if cache.enabled:
                 write_entry(cache.path_for(kind, keys[i]), keys[i], payload)
             values[i] = decode(payload)  # fresh results take the cached ones' path
-    if cache.memory is not None and cache.enabled:
-        cache.memory[kind] = dict(zip(keys, values, strict=True))  # this batch's only
     return values
 
 

@@ -258,23 +258,32 @@ def test_cached_builds_equal_a_clean_build_even_from_a_damaged_cache(tmp_path: P
     assert sorted(p for p in after if after[p] != filled[p]) == damaged[:4]
 
 
-def test_memory_layer_skips_the_disk_and_keeps_only_the_last_batch(tmp_path: Path) -> None:
-    from archive.cache import cached_batch
+def test_memory_keeps_the_last_calls_analyses_by_article(tmp_path: Path) -> None:
+    from archive.cache import cached_analyses
+    from archive.model import Analysis, Article
+    from archive.taxonomy import load_taxonomy
 
+    taxonomy = load_taxonomy(REPO / "content" / "taxonomy")
     held: dict[str, dict[str, object]] = {}
     store = Cache(tmp_path, memory=held)
-    compute = Counter()
+    analysed: list[str] = []
 
-    def fill(indices: list[int]) -> list[object]:
-        return [compute(texts[i]) for i in indices]
+    def analyse(todo: list[Article]) -> list[Analysis]:
+        analysed.extend(a.id for a in todo)
+        return [Analysis(a.id, a.body[:4], len(a.body)) for a in todo]
 
-    texts = ["甲", "乙", "丙"]
-    first = cached_batch(store, "k", "v1", texts, fill)
-    assert compute.calls == 3 and len(held["k"]) == 3
+    articles = [Article(f"a-{n}", f"标题{n}", "2024", f"正文{n}" * 3) for n in range(3)]
+    first = cached_analyses(store, articles, taxonomy, analyse)
+    assert analysed == ["a-0", "a-1", "a-2"]
     for entry in [p for p in tmp_path.rglob("*") if p.is_file()]:
-        corrupt_flip_a_byte(entry)  # the disk is not read again while memory holds them
-    assert cached_batch(store, "k", "v1", texts, fill) == first
-    assert compute.calls == 3
-    texts = ["甲", "丁"]
-    cached_batch(store, "k", "v1", texts, fill)
-    assert compute.calls == 4 and len(held["k"]) == 2
+        corrupt_flip_a_byte(entry)  # the same Articles are found in memory, not on disk
+    assert cached_analyses(store, articles, taxonomy, analyse) == first
+    assert analysed == ["a-0", "a-1", "a-2"]
+    # An equal Article that is another object is looked up on disk (corrupt: recomputed).
+    copy = Article("a-1", "标题1", "2024", "正文1" * 3)
+    again = cached_analyses(store, [articles[0], copy], taxonomy, analyse)
+    assert again == {"a-0": first["a-0"], "a-1": first["a-1"]}
+    assert analysed == ["a-0", "a-1", "a-2", "a-1"]
+    # Only the last call's articles are held.
+    cached_analyses(store, [articles[2]], taxonomy, analyse)
+    assert analysed[-1] == "a-2"
