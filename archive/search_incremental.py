@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -211,7 +212,8 @@ class SearchIndexer:
         # Per document of the last build: title length, tag list length (what sets the layout).
         self._lengths: tuple[list[int], list[int]] = ([], [])
         self._longest = (0, 0)  # their maxima, which gave the last whole build's layout
-        self._digests: dict[str, tuple[bytes, bytes]] = {}  # path -> (data, sha1)
+        # The bytes of the files of the last call to _digests_of, and their sha1 digests.
+        self._digests: tuple[list[bytes], list[bytes]] = ([], [])
         self.last_update = ""
 
     def files(self, articles: Iterable[Article]) -> tuple[OutputFile, ...]:
@@ -233,7 +235,7 @@ class SearchIndexer:
         self.last_update = "full"
         # Forget the last build before making the next: the two at once took serve
         # over 1 GB at 10,000 articles (an edited date moves documents: a whole build).
-        self._built, self._keys, self._digests = None, {}, {}
+        self._built, self._keys, self._digests = None, {}, ([], [])
         del built
         built = self._assemble(docs)
         return self._keep(built, sum(_entry_bytes(u) for g in built.groups for u in g))
@@ -262,7 +264,7 @@ class SearchIndexer:
         return assemble(
             docs, [w.fields for w in works], [w.words for w in works],
             fragment_pairs_at(docs, range(len(docs))), self._bucket_bytes, self._part_bytes,
-            self._digest,
+            self._digests_of,
         )  # fmt: skip
 
     def _update(
@@ -321,9 +323,11 @@ class SearchIndexer:
         pairs = fragment_pairs_at([docs[n] for n in changed], changed)
         for n, pair in zip(changed, pairs, strict=True):
             fragments[n] = pair
+        # Same facets and (checked above) same lengths: meta's document table is the same.
+        same = all(_facets(docs[n]) == _facets(built.docs[n]) for n in changed)
         updated = finish(
             docs, fields, words, layout, texts, all_groups, bucket_files, fragments,
-            self._digest,
+            self._digests_of, built.table if same else None,
         )  # fmt: skip
         for n in changed:  # the replaced versions are not needed again
             self._work.pop(built.docs[n], None)
@@ -366,12 +370,22 @@ class SearchIndexer:
             return key_units(key, ordered, False, self._part_bytes)
         return key_units(key, [v for d in ordered for v in (d, table[d])], True, self._part_bytes)
 
-    def _digest(self, f: OutputFile) -> bytes:
-        cached = self._digests.get(f.path)
-        if cached is None or cached[0] is not f.data:
-            cached = (f.data, hashlib.sha1(f.data).digest())
-            self._digests[f.path] = cached
-        return cached[1]
+    def _digests_of(self, files: Sequence[OutputFile]) -> bytes:
+        """The files' sha1 digests one after the other, hashing only bytes not seen last call.
+
+        An update keeps every untouched file's bytes object, so comparing the new
+        list with the last one by identity (at C speed) finds the few to hash.
+        """
+        datas = [f.data for f in files]
+        last_datas, last_digests = self._digests
+        if len(datas) != len(last_datas):
+            digests = [hashlib.sha1(data).digest() for data in datas]
+        else:
+            digests = list(last_digests)
+            for n in itertools.compress(range(len(datas)), map(operator.is_not, datas, last_datas)):
+                digests[n] = hashlib.sha1(datas[n]).digest()
+        self._digests = (datas, digests)
+        return b"".join(digests)
 
     def _keep(
         self,
@@ -394,3 +408,8 @@ class SearchIndexer:
             self._sort_keys = {i: k for i, k in self._sort_keys.items() if i in ids}
         self._built, self._total = built, total
         return built.files
+
+
+def _facets(doc: SearchDoc) -> tuple:
+    """What meta.bin's document table says of a document besides its length."""
+    return (doc.year, doc.kind, doc.districts, doc.programmes)

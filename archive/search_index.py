@@ -745,6 +745,31 @@ class Assembled:
     bucket_files: tuple[tuple[OutputFile, ...], ...]
     fragments: tuple[tuple[OutputFile, OutputFile | None], ...]
     files: tuple[OutputFile, ...]
+    table: FacetTable  # what meta.bin says of every document besides the build id
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """meta.bin's facet values, document table and mean body length.
+
+    They depend on each document's year, kind, districts, programmes and length
+    only, so an edit that keeps those (a title, a sentence) keeps the table.
+    """
+
+    values: dict[str, list[str]]
+    rows: bytes
+    avg_length: float
+
+
+def facet_table(docs: Sequence[SearchDoc], layout: Layout, slots: Sequence[int]) -> FacetTable:
+    """The FacetTable of documents laid out so, `slots` ALIGN-slots long each."""
+    values = facet_values(docs)
+    rows = doc_table(docs, values, list(slots))
+    average = sum(body_length(n, layout) for n in slots) / max(1, len(slots))
+    return FacetTable(values, rows, average)
+
+
+Digests = Callable[[Sequence[OutputFile]], bytes]
 
 
 def assemble(
@@ -754,7 +779,7 @@ def assemble(
     fragments: Sequence[tuple[OutputFile, OutputFile | None]],
     bucket_bytes: int = BUCKET_RAW_BYTES,
     part_bytes: int = PART_RAW_BYTES,
-    digest_of: Callable[[OutputFile], bytes] | None = None,
+    digests_of: Digests | None = None,
 ) -> Assembled:
     """The index of documents already in order, with their fields, words and fragments."""
     layout = layout_for(fields)
@@ -765,7 +790,7 @@ def assemble(
     # packed from a copy of the list, which empties its entries: the groups stay here
     bucket_files = pack_consumed(list(groups), part_bytes)
     return finish(
-        docs, fields, words, layout, texts, groups, bucket_files, fragments, digest_of or _sha1
+        docs, fields, words, layout, texts, groups, bucket_files, fragments, digests_of or _sha1s
     )
 
 
@@ -778,35 +803,35 @@ def finish(
     groups: Sequence[Sequence[Unit]],
     bucket_files: Sequence[Sequence[OutputFile]],
     fragments: Sequence[tuple[OutputFile, OutputFile | None]],
-    digest_of: Callable[[OutputFile], bytes],
+    digests_of: Digests,
+    table: FacetTable | None = None,
 ) -> Assembled:
-    """Meta and the file list around packed buckets and fragments."""
+    """Meta and the file list around packed buckets and fragments; `table`, when
+    given, is the FacetTable of these documents (kept from an earlier build)."""
+    if table is None:
+        table = facet_table(docs, layout, [len(t) // ALIGN for t in texts])
     return Assembled(
         docs=tuple(docs), fields=tuple(fields), words=tuple(words), layout=layout,
         texts=tuple(texts), groups=tuple(map(tuple, groups)),
         bucket_files=tuple(map(tuple, bucket_files)), fragments=tuple(fragments),
-        files=index_files(
-            docs, layout, [len(t) // ALIGN for t in texts], bucket_files, fragments, digest_of
-        ),
+        files=index_files(docs, layout, table, bucket_files, fragments, digests_of),
+        table=table,
     )  # fmt: skip
 
 
 def index_files(
     docs: Sequence[SearchDoc],
     layout: Layout,
-    slots: Sequence[int],
+    table: FacetTable,
     bucket_files: Sequence[Sequence[OutputFile]],
     fragments: Sequence[tuple[OutputFile, OutputFile | None]],
-    digest_of: Callable[[OutputFile], bytes],
+    digests_of: Digests,
 ) -> tuple[OutputFile, ...]:
-    """meta.bin (each document's length in `slots`), then the buckets' files, then
-    the fragments."""
+    """meta.bin (with the documents' FacetTable), then the buckets' files, then the
+    fragments. `digests_of` gives the files' sha1 digests, one after the other."""
     bucket_list = [f for files in bucket_files for f in files]
     fragment_list = [head for head, _ in fragments] + [t for _, t in fragments if t is not None]
-    digest = hashlib.sha1()
-    for f in (*bucket_list, *fragment_list):
-        digest.update(digest_of(f))
-    values = facet_values(docs)
+    digest = hashlib.sha1(digests_of([*bucket_list, *fragment_list]))
     header = {
         "format": FORMAT_VERSION,
         "build": digest.hexdigest()[:12],  # ?v= on bucket and fragment URLs: no stale caches
@@ -814,19 +839,19 @@ def index_files(
         "align": ALIGN,
         "tag_base": layout.tag_base,
         "body_base": layout.body_base,
-        "avg_length": sum(body_length(n, layout) for n in slots) / max(1, len(slots)),
-        "facets": values,
+        "avg_length": table.avg_length,
+        "facets": table.values,
         "head": HEAD_CHARS,  # characters of the text in f/<n>.json
         "buckets": len(bucket_files),
         "parts": {str(n): len(files) for n, files in enumerate(bucket_files) if len(files) > 1},
     }
-    table = doc_table(docs, values, list(slots))
-    meta = OutputFile(SEARCH_DIR + "meta.bin", _gzip(_framed(header, table)))
+    meta = OutputFile(SEARCH_DIR + "meta.bin", _gzip(_framed(header, table.rows)))
     return (meta, *bucket_list, *fragment_list)
 
 
-def _sha1(f: OutputFile) -> bytes:
-    return hashlib.sha1(f.data).digest()
+def _sha1s(files: Sequence[OutputFile]) -> bytes:
+    """The sha1 digest of every file, one after the other."""
+    return b"".join(hashlib.sha1(f.data).digest() for f in files)
 
 
 def sort_docs(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
@@ -860,7 +885,8 @@ def build_index(
     groups = group_units(units, bucket_count(units, bucket_bytes))
     del units
     bucket_files = pack_consumed(groups, part_bytes)
-    return index_files(docs, layout, slots, bucket_files, fragment_pairs(docs), _sha1)
+    table = facet_table(docs, layout, slots)
+    return index_files(docs, layout, table, bucket_files, fragment_pairs(docs), _sha1s)
 
 
 def pack_consumed(groups: list[list[Unit]], part_bytes: int) -> list[list[OutputFile]]:
