@@ -60,6 +60,15 @@ def _listed(articles_dir: Path) -> list[tuple[str, os.DirEntry]]:
     return found
 
 
+def _named(articles_dir: Path) -> list[tuple[str, None]]:
+    """_listed without the directory entries: names only (no stat follows)."""
+    try:
+        names = [name for name in os.listdir(articles_dir) if name.endswith(".md")]
+    except FileNotFoundError:
+        return []
+    return [(name, None) for name in sorted(names)]
+
+
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """What loading some article files gave: articles, their id lines, problems."""
@@ -142,12 +151,19 @@ def remember(
 
 
 def load_changed(
-    articles_dir: Path, districts: frozenset[str], suggest: Suggest, memo: LoadMemo
+    articles_dir: Path,
+    districts: frozenset[str],
+    suggest: Suggest,
+    memo: LoadMemo,
+    hint: frozenset[str] | None = None,
 ) -> tuple[Article, ...]:
     """load_articles for a rebuild: only files changed since the memo's load are read.
 
     The folder is listed once (os.scandir) and each file's stamp taken from its
     entry: no Path objects, no glob, for the thousands of files that did not change.
+    `hint`, a file watcher's word, names every file that may have changed since
+    the memo's load: the others are taken as they were without a stat (10,000
+    stats are most of a rebuild's load). None: every file's stamp is checked.
     """
     root = str(articles_dir)
     if memo.districts != districts or memo.folder != root:
@@ -156,9 +172,13 @@ def load_changed(
     last, kept = memo.files, {}
     changed: list[int] = []  # positions of the files whose result changed
     recent = time.time_ns() - RACY_NS
-    for position, (name, entry) in enumerate(_listed(articles_dir)):
-        stamp = _entry_stamp(entry)
+    listing = _listed(articles_dir) if hint is None else _named(articles_dir)
+    for position, (name, entry) in enumerate(listing):
         held = last.get(name)
+        if hint is not None and held is not None and name not in hint:
+            kept[name] = held  # unchanged, in the watcher's word
+            continue
+        stamp = _entry_stamp(entry) if entry is not None else file_stamp(Path(root, name))
         if held is None or held[0] != stamp or stamp[0] >= recent:
             loaded = load_range(([Path(root, name)], districts, suggest), 0, 1)[0]
             if held is None or held[1] != loaded:  # equal results keep their objects

@@ -95,6 +95,9 @@ class Memory:
     search: tuple[tuple[SiteConfig, Taxonomy], SearchIndexer] | None = None
     # The taxonomy files' names and bytes, and what they gave.
     taxonomy: tuple[tuple[tuple[str, bytes], ...], Taxonomy, Lookup] | None = None
+    # Set by serve before a build: the article file names a file watcher saw change
+    # since the last build's load (load_changed's hint); None: check every file.
+    hint: frozenset[str] | None = None
 
     def search_files(
         self, articles: Sequence[Article], config: SiteConfig, taxonomy: Taxonomy
@@ -170,7 +173,8 @@ def _build(
     with timed("读取分类", steps):
         taxonomy, lookup = _taxonomy(taxonomy_dir(config), memo)
     with timed("读取文章、载入词典", steps):
-        articles, tokenizer = _load(config, taxonomy, lookup, jobs, memo and memo.load)
+        hint = memo.hint if memo is not None else None
+        articles, tokenizer = _load(config, taxonomy, lookup, jobs, memo and memo.load, hint)
     # The search index needs only the articles in site order, so one more process builds
     # it from here on while this one and the workers analyse, assemble and render: the
     # two do not depend on each other, and together they keep both cores busy.
@@ -260,6 +264,7 @@ def _load(
     lookup: Lookup,
     jobs: int,
     remembered: LoadMemo | None = None,
+    hint: frozenset[str] | None = None,
 ) -> tuple[tuple[Article, ...], Tokenizer]:
     """The articles and the loaded jieba dictionary, each read while the other is.
 
@@ -269,7 +274,7 @@ def _load(
     """
     districts = frozenset(lookup.districts)
     if remembered is not None and remembered.files:  # a rebuild: read changed files here
-        articles = load_changed(config.articles_dir, districts, _suggest(lookup), remembered)
+        articles = load_changed(config.articles_dir, districts, _suggest(lookup), remembered, hint)
         return articles, make_segmenter(taxonomy).tokenizer
     paths = article_paths(config.articles_dir)
     stamps = {path: file_stamp(path) for path in paths} if remembered is not None else {}

@@ -32,7 +32,7 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +45,7 @@ from tornado import httpserver, ioloop, netutil, web, websocket
 from archive.config import ConfigError, SiteConfig, config_from_args, taxonomy_dir
 from archive.errors import ArchiveError
 from archive.memory import GC_THRESHOLDS, release_memory
-from archive.watch import ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
+from archive.watch import OVERFLOW, ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
 
 QUIET_SECONDS = 0.05  # a burst is over once nothing changed for this long
 TIDY_SECONDS = 0.5  # after a reload, once the pages have been fetched: verify, free memory
@@ -80,6 +80,8 @@ class Preview:
     # Puts back output files deleted or changed by hand; how many (see incremental.verify_tree).
     # It stops early, to be run again after the next build, once its argument says so.
     verify: Callable[[Callable[[], bool]], int] | None = None
+    # Told the watcher's paths of each burst before its build (SiteBuild.note).
+    note: Callable[[tuple[str, ...]], None] | None = None
 
     def changed(self, now: float, paths: tuple[str, ...]) -> None:
         """Record changed source paths seen at `now`."""
@@ -94,10 +96,16 @@ class Preview:
         self.building = True
         return self.debouncer.take()
 
-    def run_build(self) -> Outcome:
-        """Run the build function once (safe to call from a worker thread)."""
+    def run_build(self, changes: tuple[str, ...] | None = None) -> Outcome:
+        """Run the build function once (safe to call from a worker thread).
+
+        `changes` are the watcher's paths of the burst it answers, given to `note`
+        first (None: a build nobody watched for, as the first one).
+        """
         began = time.perf_counter()
         try:
+            if changes is not None and self.note is not None:
+                self.note(changes)
             summary = self.build()
         except Exception as error:  # any failure is shown; the server lives on
             return Outcome(False, describe_error(error), time.perf_counter() - began)
@@ -416,7 +424,7 @@ class Loop:
             return
         changes = self.preview.start()
         loop = ioloop.IOLoop.current()
-        future = loop.run_in_executor(self.builder, self.preview.run_build)
+        future = loop.run_in_executor(self.builder, self.preview.run_build, changes)
         loop.add_future(future, lambda done: self._built(done.result(), changes))
 
     def _built(self, outcome: Outcome, changes: tuple[str, ...]) -> None:
@@ -472,13 +480,31 @@ def preview_base_url(base_url: str, host: str, port: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SiteBuild:
-    """The build a preview runs (call it), and the check of the output folder after it."""
+    """The build a preview runs (call it), what it is told of changes, and the check of
+    the output folder after it."""
 
     build: Build
     verify: Callable[[Callable[[], bool]], int]
+    note: Callable[[tuple[str, ...]], None]
 
     def __call__(self) -> str:
         return self.build()
+
+
+def changed_articles(paths: Iterable[str], articles_dir: Path) -> frozenset[str] | None:
+    """The names of article files among a watcher's paths; None when the paths may
+    hide others (lost events, the folder itself or a folder in it changed)."""
+    folder = os.path.abspath(articles_dir)
+    names = set()
+    for path in paths:
+        if path == OVERFLOW:
+            return None
+        parent, name = os.path.split(path)
+        if parent == folder:
+            names.add(name)
+        elif path == folder or folder.startswith(path + os.sep) or path.startswith(folder + os.sep):
+            return None
+    return frozenset(names)
 
 
 def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
@@ -503,7 +529,10 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
             default_cache(config.root, enabled=not args.no_cache), memory=held
         )
         jobs = os.cpu_count() or 1
+        watching = changes.watching
+        memo.hint = changes.hint(config.articles_dir)
         files = pipeline.build_site(config, jobs=jobs, warn=warn, cache=store, memo=memo)
+        changes.built(watching)
         report = incremental.sync_tree(config.output_dir, files, state)
         summary = (
             f"{len(files)} 个文件，重新渲染 {memo.render.rendered} 页，写入 {report.written} 个，"
@@ -527,7 +556,37 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
         return restored
 
     last_out: list[Path] = []  # the output folder of the last build
-    return SiteBuild(build, verify)
+    changes = WatchedChanges()
+    return SiteBuild(build, verify, changes.note)
+
+
+@dataclass(slots=True)
+class WatchedChanges:
+    """The watcher's paths since the last good build, and whether they tell every change.
+
+    The first build runs before the watcher starts, so a file saved in between
+    has no event: the first build after watching began still checks every
+    file's stamp. From then on the watcher's paths name every changed article
+    file (lost events say so, and mean a full check again).
+    """
+
+    paths: set[str] = field(default_factory=set)
+    watching: bool = False  # paths have been noted: the watcher runs
+    trusted: bool = False  # a build that started while watching has checked every file
+
+    def note(self, paths: tuple[str, ...]) -> None:
+        """The paths of one burst, before the build that answers it (on the build thread)."""
+        self.paths.update(paths)
+        self.watching = True
+
+    def hint(self, articles_dir: Path) -> frozenset[str] | None:
+        """load_changed's hint for the coming build: the changed article file names."""
+        return changed_articles(self.paths, articles_dir) if self.trusted else None
+
+    def built(self, watching: bool) -> None:
+        """A build succeeded; `watching` is whether the watcher ran when it started."""
+        self.paths.clear()
+        self.trusted = self.trusted or watching
 
 
 def watched_paths(config: SiteConfig, config_file: Path) -> tuple[Path, ...]:
@@ -573,7 +632,7 @@ def run(args: argparse.Namespace) -> int:
     # release_memory collects after every build (Loop._tidy), so nothing piles up.
     gc.set_threshold(*GC_THRESHOLDS)
     build = site_build(args, base_url)
-    preview = Preview(build, Debouncer(QUIET_SECONDS), verify=build.verify)
+    preview = Preview(build, Debouncer(QUIET_SECONDS), verify=build.verify, note=build.note)
     report = _say(args.quiet)
     print("正在构建……", flush=True)
     # Every build runs on this one thread: builds on changing threads made glibc

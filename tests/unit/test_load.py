@@ -226,3 +226,20 @@ def test_an_edit_that_takes_another_articles_id_is_reported_and_undone(tmp_path:
         "新标题",
         "标题2",
     ]
+
+
+def test_a_watchers_hint_reads_the_files_it_names_and_trusts_the_rest(tmp_path: Path) -> None:
+    from archive.load import load_changed
+
+    folder, memo, first = _three_loaded(tmp_path)
+    _age(_article_file(folder, "a-0", "改过的标题0"))
+    _age(_article_file(folder, "a-1", "改过的标题1"))
+    _article_file(folder, "a-3", "新文章")  # new files are read whatever the hint says
+    (folder / "a-2.md").unlink()  # and deleted ones are gone
+    hinted = load_changed(folder, DISTRICTS, _no_suggestion, memo, frozenset({"a-1.md"}))
+    # a-0 changed too, but the hint says it did not: its article is the one held.
+    assert [a.title for a in hinted] == ["标题0", "改过的标题1", "新文章"]
+    assert hinted[0] is first[0]
+    # Without a hint every file's stamp is checked, and a-0 is read again.
+    checked = load_changed(folder, DISTRICTS, _no_suggestion, memo)
+    assert [a.title for a in checked] == ["改过的标题0", "改过的标题1", "新文章"]

@@ -537,3 +537,40 @@ def test_verify_gives_way_to_the_next_build(tmp_path: Path) -> None:
     assert verify_tree(out, state, stop) == 500  # one batch put back, then it stopped
     assert verify_tree(out, state) == 700  # the next check does the rest
     assert all((out / "p" / f"{n}.html").exists() for n in range(1200))
+
+
+def test_the_watchers_paths_name_the_changed_articles_or_say_check_all(tmp_path: Path) -> None:
+    from archive.serve import changed_articles
+    from archive.watch import OVERFLOW
+
+    articles = tmp_path / "content" / "articles"
+    inside = [str(articles / "a-1.md"), str(articles / "a-2.md")]
+    taxonomy = tmp_path / "content" / "taxonomy" / "districts.yaml"
+    elsewhere = [str(taxonomy), str(tmp_path / "t.html")]
+    assert changed_articles([*inside, *elsewhere], articles) == {"a-1.md", "a-2.md"}
+    assert changed_articles(elsewhere, articles) == frozenset()
+    folders = (articles, tmp_path / "content", articles / "sub" / "x.md")
+    for unsure in (OVERFLOW, *map(str, folders)):
+        assert changed_articles([*inside, unsure], articles) is None, unsure
+
+
+def test_the_watchers_word_is_trusted_only_after_a_build_that_checked_every_file(
+    tmp_path: Path,
+) -> None:
+    from archive.serve import WatchedChanges
+
+    articles = tmp_path / "articles"
+    changes = WatchedChanges()
+    assert changes.hint(articles) is None  # the first build: nobody watched yet
+    changes.built(changes.watching)
+    changes.note((str(articles / "a-1.md"),))
+    # Files saved between the first build and the watcher's start have no event: check all.
+    assert changes.hint(articles) is None
+    changes.built(changes.watching)
+    changes.note((str(articles / "a-2.md"),))
+    assert changes.hint(articles) == {"a-2.md"}
+    # A build that fails keeps the paths for the next one.
+    changes.note((str(articles / "a-3.md"),))
+    assert changes.hint(articles) == {"a-2.md", "a-3.md"}
+    changes.built(True)
+    assert changes.hint(articles) == frozenset()
