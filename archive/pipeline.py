@@ -78,7 +78,11 @@ def build_site(
     search = (_search_files, None)
     html, index, rest = _build(config, render_all, search, jobs, progress, steps, warn, cache, memo)
     files = (*html, *index, *rest)
-    urls.check_unique((f.path, f.path) for f in files)
+    paths = [f.path for f in files]
+    if memo is None or paths != memo.paths:  # the same paths as last time were checked then
+        urls.check_unique((path, path) for path in paths)
+        if memo is not None:
+            memo.paths = paths
     return files
 
 
@@ -98,6 +102,7 @@ class Memory:
     # Set by serve before a build: the article file names a file watcher saw change
     # since the last build's load (load_changed's hint); None: check every file.
     hint: frozenset[str] | None = None
+    paths: list[str] = field(default_factory=list)  # of the last build's files, in order
 
     def search_files(
         self, articles: Sequence[Article], config: SiteConfig, taxonomy: Taxonomy

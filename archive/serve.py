@@ -525,6 +525,10 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
 
     def build() -> str:
         config = config_from_args(preview_args)
+        if last_config and last_config[0] == config:
+            # The very same object: memos compare settings per page, by identity first.
+            config = last_config[0]
+        last_config[:] = [config]
         store = dataclasses.replace(
             default_cache(config.root, enabled=not args.no_cache), memory=held
         )
@@ -556,6 +560,7 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
         return restored
 
     last_out: list[Path] = []  # the output folder of the last build
+    last_config: list[SiteConfig] = []  # the settings of the last build
     changes = WatchedChanges()
     return SiteBuild(build, verify, changes.note)
 
