@@ -8,7 +8,7 @@ counts are already counted. Templates never sort, filter or count.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -230,14 +230,20 @@ class Contexts:
             "matrix": urls.href(self.base, urls.MATRIX),
         }
 
-    def article_pages(self, make: Callable[[Article, Entry, dict], Made]) -> list[Made]:
+    def article_pages(
+        self, make: Callable[[Article, Entry, dict], Made], only: Container[str] | None = None
+    ) -> list[Made]:
         """make(article, entry, its page context) for every article, in site order.
 
         An article whose page context would be made from the very same objects as
         last build (article, entry, the cards and programme links it shows) gets
         what make gave then, without its context's inputs being gathered again;
-        make must be a function of its arguments only.
+        make must be a function of its arguments only. With `only`, just the
+        articles whose page is at one of those output paths, and the memo of
+        whole pages is left for the call that makes them all.
         """
+        if only is not None:
+            return [make(a, e, self.article(a, e)) for a, e in self._at(only)]
         last = self.memo.tables.get("article page", {})
         kept: dict[object, tuple[tuple, object]] = {}
         for article, entry in zip(self.site.articles, self.site.entries, strict=True):
@@ -249,6 +255,18 @@ class Contexts:
             kept[article.id] = held
         self.memo.tables["article page"] = kept
         return [made for _inputs, made in kept.values()]  # type: ignore[misc]
+
+    def _at(self, paths: Iterable[str]) -> list[tuple[Article, Entry]]:
+        """The articles whose page is at one of these output paths."""
+        # The page path of an id, split where the id goes: its inverse, from the one rule.
+        prefix, suffix = urls.output_path(urls.article("\0")).split("\0")
+        found = []
+        for path in paths:
+            if path.startswith(prefix) and path.endswith(suffix):
+                pair = self.by_id.get(path[len(prefix) : len(path) - len(suffix)])
+                if pair is not None and urls.output_path(urls.article(pair[0].id)) == path:
+                    found.append(pair)
+        return found
 
     def _shows_new(self, entry: Entry) -> bool:
         """True when the article page of entry shows a card or link made anew this build."""

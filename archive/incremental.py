@@ -113,6 +113,55 @@ def sync_tree(out_dir: Path, files: Iterable[OutputFile], state: OutputState) ->
     return SyncReport(written=written, unchanged=unchanged, deleted=len(gone))
 
 
+# What write_first replaced: path -> the entry it had in OutputState.files (None: no file).
+Replaced = dict[str, tuple[bytes | None, int, int] | None]
+
+
+def write_first(out_dir: Path, files: Iterable[OutputFile], state: OutputState) -> Replaced:
+    """Write some of a build's files ahead of the sync of all of them: the pages a
+    browser shows, so it can reload while the rest is rendered.
+
+    Deletes nothing. The later sync_tree finds these files unchanged by identity.
+    Returns what was there before, for put_back should the build fail after all.
+    """
+    files = tuple(files)
+    write.check_paths(files)
+    replaced: Replaced = {}
+    if not state.known:
+        return replaced  # the first build of a process: nothing is shown early
+    for output in files:
+        previous = state.files.get(output.path)
+        if previous is not None and previous[0] is output.data:
+            continue
+        if _unchanged(out_dir, output.path, output.data, state) is not None:
+            continue
+        replaced[output.path] = _with_bytes(out_dir, output.path, previous)
+        state.files[output.path] = _write(out_dir, output.path, output.data)
+    return replaced
+
+
+def put_back(out_dir: Path, replaced: Replaced, state: OutputState) -> None:
+    """Undo write_first: the output folder as the last good build left it."""
+    for path, previous in replaced.items():
+        if previous is None:
+            _delete(out_dir, path)
+            state.files.pop(path, None)
+        elif previous[0] is not None:
+            state.files[path] = _write(out_dir, path, previous[0])
+
+
+def _with_bytes(
+    out_dir: Path, path: str, entry: tuple[bytes | None, int, int] | None
+) -> tuple[bytes | None, int, int] | None:
+    """An OutputState entry with its bytes read from disk if it had none (to put them back)."""
+    if entry is None or entry[0] is not None:
+        return entry
+    try:
+        return ((out_dir / path).read_bytes(), entry[1], entry[2])
+    except OSError:
+        return None
+
+
 def verify_tree(out_dir: Path, state: OutputState, stop: Callable[[], bool] | None = None) -> int:
     """Put back every file deleted or changed in out_dir since this state's syncs; how many.
 
@@ -372,8 +421,9 @@ class RenderMemo:
     parsed: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     # id -> container found plain by the last render call (held, so the id stays its own)
     plain: dict[int, object] = field(default_factory=dict)
-    rendered: int = 0
+    rendered: int = 0  # by the last build (its pages rendered first included)
     reused: int = 0
+    rendered_first: int = 0  # by this build's call with complete=False, so far
 
     def render(
         self,
@@ -382,12 +432,17 @@ class RenderMemo:
         shared: object,
         render: RenderMany,
         jobs: int = 1,  # unused: comparing contexts is too cheap to share out
+        *,
+        complete: bool = True,
     ) -> tuple[OutputFile, ...]:
         """Output of every page, calling render() only for pages whose inputs changed.
 
         `shared` is everything besides the page and its templates that the
         output depends on (the common context, the base path of links in the
-        Markdown); `env` is the environment render() uses.
+        Markdown); `env` is the environment render() uses. With complete=False
+        the pages are some of the site's (those a browser shows, first): pages
+        not among them are kept for the call with all of them, which then finds
+        these unchanged.
         """
         marks = Fingerprints.of(env, shared, self.parsed)
         if marks.templates != self.templates and env.cache is not None:
@@ -412,11 +467,17 @@ class RenderMemo:
                 held = self.pages[page.path]
                 held.context, held.markdown = page.context, page.markdown  # equal, newer
             out.append(held.output)
+        if not complete:
+            self.plain.update(plain)
+            self.rendered_first += len(stale)
+            return tuple(out)
         self.plain = plain
         if len(self.pages) != len(pages):
             for gone in set(self.pages) - {p.path for p in pages}:
                 del self.pages[gone]  # frees the bytes of pages the site no longer has
-        self.rendered, self.reused = len(stale), len(pages) - len(stale)
+        self.rendered = len(stale) + self.rendered_first
+        self.reused = len(pages) - self.rendered
+        self.rendered_first = 0
         return tuple(out)
 
     def _kept(self, page: PageLike, digest: str) -> bool:
@@ -543,8 +604,13 @@ def render_pages(
     jobs: int,
     progress: Callable[[int, int], None] | None,
     memo: RenderMemo | None,
+    *,
+    complete: bool = True,
 ) -> tuple[OutputFile, ...]:
-    """render.render_pages, skipping pages a RenderMemo holds unchanged (all of them if None)."""
+    """render.render_pages, skipping pages a RenderMemo holds unchanged (all of them if None).
+
+    complete=False: `pages` are some of the site's, rendered ahead of the rest (RenderMemo.render).
+    """
     from archive import render
     from archive.context import Contexts
 
@@ -554,9 +620,13 @@ def render_pages(
     # Besides page and templates, output depends on the common context and on
     # the base path the Markdown converter gives to site links.
     shared = (Contexts.common(config), config.base_path, str(config.templates_dir))
-    out = memo.render(
-        pages, env, shared, lambda todo: render.render_pages(todo, config, jobs, progress), jobs
-    )
+
+    def rendered(todo: Sequence[PageLike]) -> Sequence[OutputFile]:
+        return render.render_pages(todo, config, jobs, progress)
+
+    out = memo.render(pages, env, shared, rendered, jobs, complete=complete)
+    if not complete:
+        return out
     # Pages rendered by worker processes left this process's templates uncompiled: compile
     # them now, so the first edit, rendered here, does not pay for it (cached afterwards).
     for name in sorted({page.template for page in pages}):

@@ -23,7 +23,7 @@ from archive.analyse import analyse_range, from_row
 from archive.assemble import AssembleMemo, assemble, newest_first
 from archive.cache import Cache, cached_analyses
 from archive.config import SiteConfig, taxonomy_dir
-from archive.context import ContextMemo
+from archive.context import ContextMemo, Contexts
 from archive.incremental import RenderMemo
 from archive.keywords import Tokenizer
 from archive.load import (
@@ -36,7 +36,7 @@ from archive.load import (
     remember,
 )
 from archive.memory import release_memory
-from archive.model import Analysis, Article, OutputFile, Taxonomy
+from archive.model import Analysis, Article, OutputFile, Site, Taxonomy
 from archive.progress import ProgressBar, timed
 from archive.progress import warn as say_warning
 from archive.render import Page
@@ -103,6 +103,9 @@ class Memory:
     # since the last build's load (load_changed's hint); None: check every file.
     hint: frozenset[str] | None = None
     paths: list[str] = field(default_factory=list)  # of the last build's files, in order
+    # Set by serve before a build: the pages open in a browser, rendered and handed
+    # over before the rest of the site (see ShowFirst).
+    first: ShowFirst | None = None
 
     def search_files(
         self, articles: Sequence[Article], config: SiteConfig, taxonomy: Taxonomy
@@ -205,6 +208,15 @@ def _build(
         with timed("组装站点", steps):
             site = assemble(articles, taxonomy, analyses, memo and memo.assemble)
         del articles, analyses
+        # One per build: it also tells which cards and links are new since the last one.
+        contexts = Contexts(site, config, memo and memo.contexts)
+        static: tuple[OutputFile, ...] = ()
+        first = memo.first if memo is not None else None
+        if memo is not None and first is not None:
+            memo.first = None
+            with timed("先渲染打开的页面", steps):
+                static = render.static_files(config.templates_dir)
+                _show_first(site, config, contexts, first, memo.render, static)
         if memo is not None:  # only what changed, at once, in this process
             with timed("更新搜索索引", steps):
                 search_result.set_result(list(memo.search_files(site.articles, config, taxonomy)))
@@ -213,9 +225,8 @@ def _build(
         with timed("规划页面", steps):
             with_search = (config.templates_dir / "search.html").is_file()
             route = _route_if_done(search_result, search_root) if with_search else None
-            contexts = memo and memo.contexts
             pages, later = _defer_search_page(
-                render.plan(site, config, with_search, route, contexts)
+                render.plan(site, config, with_search, route, contexts=contexts)
             )
         with timed("渲染页面", steps):
             bar = progress.stage("渲染页面") if progress else None
@@ -224,14 +235,45 @@ def _build(
                 progress.done()
         del pages  # the page contexts are spent: free them before the index arrives
         with timed("其他文件", steps):
-            rest = render.machine_files(site, config, contexts)
-            rest += render.static_files(config.templates_dir)
+            rest = render.machine_files(site, config, memo and memo.contexts)
+            rest += static or render.static_files(config.templates_dir)
         with timed("等待搜索索引", steps):
             index = tuple(search_result.result())
         if later:  # the search page carries the index's route, known only now
             route = route_of(index, search_root)
             html += render_all([render.with_search_route(page, route) for page in later], None)
     return html, index, rest
+
+
+@dataclass(frozen=True, slots=True)
+class ShowFirst:
+    """Pages a browser shows, by output path, and who takes them once rendered.
+
+    Serve writes them and reloads those browsers while the rest of the site is
+    rendered: the edit is seen sooner. They are the very files the whole build
+    then gives (RenderMemo keeps them), with the static files they use.
+    """
+
+    paths: frozenset[str]
+    publish: Callable[[tuple[OutputFile, ...]], None]
+
+
+def _show_first(
+    site: Site,
+    config: SiteConfig,
+    contexts: Contexts,
+    first: ShowFirst,
+    memo: RenderMemo,
+    static: tuple[OutputFile, ...],
+) -> None:
+    """Render the pages of `first` now and hand them over, with the static files.
+
+    The search page waits for its index's route, so it comes with the rest.
+    """
+    pages = render.plan(site, config, False, contexts=contexts, only=first.paths)
+    if pages:
+        files = incremental.render_pages(pages, config, 1, None, memo, complete=False)
+        first.publish((*files, *static))
 
 
 def _taxonomy(folder: Path, memo: Memory | None) -> tuple[Taxonomy, Lookup]:

@@ -12,7 +12,7 @@ skip pages whose fingerprint did not change.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,29 +49,52 @@ def plan(
     with_search: bool,
     search_route: dict | None = None,
     memo: ContextMemo | None = None,
+    *,
+    contexts: Contexts | None = None,
+    only: Container[str] | None = None,
 ) -> tuple[Page, ...]:
     """Every page of the site, in a stable order; search_route (archive.search_route)
     goes into the search page, which can render without it and get it later.
 
     With the memo of the last build (serve), unchanged articles keep the very same
-    cards and page contexts, so RenderMemo knows their pages at a glance."""
-    contexts = Contexts(site, config, memo)
-    pages = [
-        Page(urls.output_path(urls.HOME), "home.html", contexts.home()),
-        *_article_pages(site, contexts),
-        *_term_pages(site, contexts),
-        *_list_pages(site, config, contexts),
-        Page(urls.output_path(urls.MATRIX), "matrix.html", contexts.matrix()),
-        Page(urls.NOT_FOUND, "404.html", contexts.not_found()),
+    cards and page contexts, so RenderMemo knows their pages at a glance. `only`
+    limits the result to pages at those output paths, and only their contexts are
+    made: serve renders the pages open in a browser first. Both calls of one build
+    share its Contexts (made once per site: it tells what changed since the last build).
+    """
+    contexts = contexts or Contexts(site, config, memo)
+    wanted = (lambda _path: True) if only is None else only.__contains__
+    head: list[Spec] = [(urls.output_path(urls.HOME), "home.html", contexts.home)]
+    tail: list[Spec] = [
+        *_term_specs(contexts),
+        *_list_specs(site, config, contexts),
+        (urls.output_path(urls.MATRIX), "matrix.html", contexts.matrix),
+        (urls.NOT_FOUND, "404.html", contexts.not_found),
     ]
     if with_search:
-        pages.append(
-            Page(urls.output_path(urls.SEARCH), "search.html", contexts.search(search_route))
-        )
-    pages += _feeds(site, contexts)
-    pages.append(Page(urls.SITEMAP, "sitemap.xml", contexts.sitemap(_sitemap_paths(pages))))
-    pages += [Page(urls.output_path(old), "redirect.html", c) for old, c in contexts.redirects()]
-    return tuple(pages)
+        search = functools.partial(contexts.search, search_route)
+        tail.append((urls.output_path(urls.SEARCH), "search.html", search))
+    tail += _feed_specs(contexts)
+    if wanted(urls.SITEMAP):
+        listed = _sitemap_paths([*head, *_article_specs(site), *tail])
+        tail.append((urls.SITEMAP, "sitemap.xml", lambda: contexts.sitemap(listed)))
+    redirects = [(urls.output_path(old), "redirect.html", c) for old, c in contexts.redirects()]
+    return (
+        *_made(head, wanted),
+        *contexts.article_pages(_article_page, only),
+        *_made(tail, wanted),
+        *(Page(path, template, c) for path, template, c in redirects if wanted(path)),
+    )
+
+
+# A page before its context is made: output path, template, the function that makes it.
+Spec = tuple[str, str, Callable[[], dict]]
+
+
+def _made(specs: Iterable[Spec], wanted: Callable[[str], bool]) -> Iterator[Page]:
+    for path, template, context in specs:
+        if wanted(path):
+            yield Page(path, template, context())
 
 
 def with_search_route(page: Page, search_route: dict) -> Page:
@@ -79,51 +102,55 @@ def with_search_route(page: Page, search_route: dict) -> Page:
     return replace(page, context={**page.context, "search_route": search_route})
 
 
-def _article_pages(site: Site, contexts: Contexts) -> list[Page]:
-    return contexts.article_pages(_article_page)
-
-
 def _article_page(article: Article, entry: Entry, context: dict) -> Page:
     path = urls.output_path(urls.article(article.id))
     return Page(path, "article.html", context, article.body)
 
 
-def _term_pages(site: Site, contexts: Contexts) -> Iterator[Page]:
-    for kind, template in (("district", "district.html"), ("programme", "programme.html")):
-        yield Page(urls.output_path(urls.index(kind)), "terms.html", contexts.term_index(kind))
-        for position in range(len(contexts.terms(kind))):
-            term = contexts.terms(kind)[position]
-            path = urls.output_path(urls.term(kind, term.slug))
-            yield Page(path, template, contexts.term_page(kind, position))
-    for kind in ("place", "reporter", "year"):
-        yield Page(urls.output_path(urls.index(kind)), "terms.html", contexts.term_index(kind))
+def _article_specs(site: Site) -> Iterator[Spec]:
+    """Where the article pages go (for the sitemap, which lists paths only)."""
+    for article in site.articles:
+        yield urls.output_path(urls.article(article.id)), "article.html", dict
+
+
+def _term_specs(contexts: Contexts) -> Iterator[Spec]:
+    for kind, template in (
+        ("district", "district.html"),
+        ("programme", "programme.html"),
+        ("place", "term.html"),
+        ("reporter", "term.html"),
+        ("year", "term.html"),
+    ):
+        index = functools.partial(contexts.term_index, kind)
+        yield urls.output_path(urls.index(kind)), "terms.html", index
         for position, term in enumerate(contexts.terms(kind)):
             path = urls.output_path(urls.term(kind, term.slug))
-            yield Page(path, "term.html", contexts.term_page(kind, position))
+            yield path, template, functools.partial(contexts.term_page, kind, position)
 
 
-def _list_pages(site: Site, config: SiteConfig, contexts: Contexts) -> Iterator[Page]:
+def _list_specs(site: Site, config: SiteConfig, contexts: Contexts) -> Iterator[Spec]:
     size = max(1, config.page_size)
     count = max(1, -(-len(site.articles) // size))
     for number in range(1, count + 1):
         path = urls.output_path(urls.articles_page(number))
-        yield Page(path, "articles.html", contexts.articles_page(number, count, size))
+        yield path, "articles.html", functools.partial(contexts.articles_page, number, count, size)
 
 
-def _feeds(site: Site, contexts: Contexts) -> Iterator[Page]:
-    yield Page(urls.FEED, "feed.xml", contexts.feed(None, 0))
+def _feed_specs(contexts: Contexts) -> Iterator[Spec]:
+    yield urls.FEED, "feed.xml", functools.partial(contexts.feed, None, 0)
     for kind in ("district", "programme"):
         for position, term in enumerate(contexts.terms(kind)):
-            yield Page(urls.term_feed(kind, term.slug), "feed.xml", contexts.feed(kind, position))
+            made = functools.partial(contexts.feed, kind, position)
+            yield urls.term_feed(kind, term.slug), "feed.xml", made
 
 
-def _sitemap_paths(pages: Sequence[Page]) -> list[str]:
+def _sitemap_paths(specs: Sequence[Spec]) -> list[str]:
     """Site paths of every HTML page a search engine should index."""
     skip = {"404.html", "redirect.html"}
     return [
-        page.path.removesuffix("index.html")
-        for page in pages
-        if page.path.endswith(".html") and page.template not in skip
+        path.removesuffix("index.html")
+        for path, template, _context in specs
+        if path.endswith(".html") and template not in skip
     ]
 
 

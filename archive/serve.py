@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from livereload.handlers import LiveReloadJSHandler
@@ -47,14 +47,32 @@ from archive.errors import ArchiveError
 from archive.memory import GC_THRESHOLDS, release_memory
 from archive.watch import OVERFLOW, ChangeWatcher, Debouncer, InotifyWatcher, make_watcher
 
+if TYPE_CHECKING:  # the pipeline is imported when the first build runs
+    from archive.incremental import OutputState, Replaced
+    from archive.model import OutputFile
+    from archive.pipeline import ShowFirst
+
 QUIET_SECONDS = 0.05  # a burst is over once nothing changed for this long
 TIDY_SECONDS = 0.5  # after a reload, once the pages have been fetched: verify, free memory
 POLL_SECONDS = 0.5  # only where inotify is missing
+SWITCH_SECONDS = 0.001
 STATUS_PATH = "/__archive__/status"
 HEAD_END = re.compile(rb"</head\s*>", re.I)
 BODY_START = re.compile(rb"<body\b[^>]*>", re.I)
 
 Build = Callable[[], str]  # runs one build, returns a summary line; raises on bad input
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPages:
+    """The pages browsers show, to write before the rest of a build, and who to tell.
+
+    `written` is called on the build thread with the output paths of those pages
+    once they are on disk, as the finished build will leave them.
+    """
+
+    paths: frozenset[str]
+    written: Callable[[frozenset[str]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +100,8 @@ class Preview:
     verify: Callable[[Callable[[], bool]], int] | None = None
     # Told the watcher's paths of each burst before its build (SiteBuild.note).
     note: Callable[[tuple[str, ...]], None] | None = None
+    # Told the pages to write first before each build (SiteBuild.first).
+    first: Callable[[FirstPages | None], None] | None = None
 
     def changed(self, now: float, paths: tuple[str, ...]) -> None:
         """Record changed source paths seen at `now`."""
@@ -96,16 +116,21 @@ class Preview:
         self.building = True
         return self.debouncer.take()
 
-    def run_build(self, changes: tuple[str, ...] | None = None) -> Outcome:
+    def run_build(
+        self, changes: tuple[str, ...] | None = None, first: FirstPages | None = None
+    ) -> Outcome:
         """Run the build function once (safe to call from a worker thread).
 
         `changes` are the watcher's paths of the burst it answers, given to `note`
-        first (None: a build nobody watched for, as the first one).
+        first (None: a build nobody watched for, as the first one); `first`, the
+        pages to write ahead of the rest, is given to `first`.
         """
         began = time.perf_counter()
         try:
             if changes is not None and self.note is not None:
                 self.note(changes)
+            if self.first is not None:
+                self.first(first)
             summary = self.build()
         except Exception as error:  # any failure is shown; the server lives on
             return Outcome(False, describe_error(error), time.perf_counter() - began)
@@ -228,21 +253,53 @@ def resolve_request(root: Path, base_path: str, raw_path: str) -> Path | str | N
 
 @dataclass(slots=True)
 class Hub:
-    """The browsers connected over the livereload websocket."""
+    """The browsers connected over the livereload websocket, and the page each shows."""
 
     sockets: set[Any] = field(default_factory=set)
+    base_path: str = "/"
+    # socket -> output path of its page, from livereload.js's info message
+    pages: dict[Any, str] = field(default_factory=dict)
 
-    def reload(self) -> int:
-        """Tell every connected page to reload; returns how many were told."""
+    def shown(self, browser: Any, url: str) -> None:
+        """Note the page a browser shows (the URL its livereload.js reported)."""
+        path = output_of(url, self.base_path)
+        if path is None:
+            self.pages.pop(browser, None)
+        else:
+            self.pages[browser] = path
+
+    def open_pages(self) -> frozenset[str]:
+        """Output paths of the pages the connected browsers show."""
+        return frozenset(self.pages[b] for b in self.sockets if b in self.pages)
+
+    def reload(self, pages: frozenset[str] | None = None, skip: Iterable[Any] = ()) -> set[Any]:
+        """Tell the connected browsers to reload: those showing one of `pages` (None: all),
+        except those in `skip`; returns those told."""
         message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
-        told = 0
+        told = set()
+        left_out = set(skip)
         for browser in list(self.sockets):
+            if browser in left_out or (pages is not None and self.pages.get(browser) not in pages):
+                continue
             try:
                 browser.write_message(message)
-                told += 1
+                told.add(browser)
             except websocket.WebSocketClosedError:
-                self.sockets.discard(browser)
+                self.forget(browser)
         return told
+
+    def forget(self, browser: Any) -> None:
+        self.sockets.discard(browser)
+        self.pages.pop(browser, None)
+
+
+def output_of(url: str, base_path: str) -> str | None:
+    """The output file of a page URL under the base path (directory URLs: its index.html)."""
+    path = urlsplit(url).path
+    if not path.startswith(base_path):
+        return None
+    rest = unquote(path[len(base_path) :])
+    return rest + "index.html" if rest == "" or rest.endswith("/") else rest
 
 
 class ReloadSocket(websocket.WebSocketHandler):
@@ -265,9 +322,13 @@ class ReloadSocket(websocket.WebSocketHandler):
                 }
             )
             self.hub.sockets.add(self)
+        elif command == "info":
+            url = json.loads(message).get("url")
+            if isinstance(url, str):
+                self.hub.shown(self, url)
 
     def on_close(self) -> None:
-        self.hub.sockets.discard(self)
+        self.hub.forget(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +449,7 @@ class Loop:
     report: Callable[[Outcome, tuple[str, ...]], None]
     builder: ThreadPoolExecutor
     scheduled: bool = False
+    told: set[Any] = field(default_factory=set)  # browsers reloaded early by the running build
 
     def attach(self, loop: ioloop.IOLoop) -> None:
         """Start listening for changes."""
@@ -424,19 +486,36 @@ class Loop:
             return
         changes = self.preview.start()
         loop = ioloop.IOLoop.current()
-        future = loop.run_in_executor(self.builder, self.preview.run_build, changes)
+        shown = self.hub.open_pages()
+        first = FirstPages(shown, lambda paths: loop.add_callback(self._first, paths))
+        future = loop.run_in_executor(
+            self.builder, self.preview.run_build, changes, first if shown else None
+        )
         loop.add_future(future, lambda done: self._built(done.result(), changes))
+
+    def _first(self, paths: frozenset[str]) -> None:
+        """The pages browsers show are written: reload those browsers now, the rest later.
+
+        A page written first is the finished build's own file, so its browser
+        reloads once per build, as every other does when the build is done. Not
+        while the last build's error stands: pages are served with it over them
+        until this build is done, so everyone reloads then.
+        """
+        if self.preview.error is None and not self.preview.debouncer.pending:
+            self.told |= self.hub.reload(pages=paths)  # (pending: the next build reloads all)
 
     def _built(self, outcome: Outcome, changes: tuple[str, ...]) -> None:
         self.preview.finish(outcome)
         self.report(outcome, changes)
+        told, self.told = self.told, set()
         if self.preview.debouncer.pending:
             # Files changed during this build: the next build reloads the
             # browsers, so a burst that straddles a build still reloads once.
             self._check_later()
             return
-        # Reload after a failure too: the page then shows the error.
-        self.hub.reload()
+        # Reload after a failure too: the page then shows the error (the pages written
+        # first were put back, so the browsers told early are told again).
+        self.hub.reload(skip=told if outcome.ok else ())
         self.preview.reloads += 1
         # The check of the output folder and the memory clean-up wait until the reloaded
         # pages have been served: on the build thread they would hold the interpreter lock
@@ -486,6 +565,7 @@ class SiteBuild:
     build: Build
     verify: Callable[[Callable[[], bool]], int]
     note: Callable[[tuple[str, ...]], None]
+    first: Callable[[FirstPages | None], None]
 
     def __call__(self) -> str:
         return self.build()
@@ -535,12 +615,21 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
         jobs = os.cpu_count() or 1
         watching = changes.watching
         memo.hint = changes.hint(config.articles_dir)
-        files = pipeline.build_site(config, jobs=jobs, warn=warn, cache=store, memo=memo)
+        replaced: incremental.Replaced = {}
+        memo.first = _first_pages(config.output_dir, state, replaced, first[:1])
+        first.clear()
+        try:
+            files = pipeline.build_site(config, jobs=jobs, warn=warn, cache=store, memo=memo)
+        except BaseException:
+            incremental.put_back(config.output_dir, replaced, state)
+            raise
+        finally:
+            memo.first = None
         changes.built(watching)
         report = incremental.sync_tree(config.output_dir, files, state)
         summary = (
-            f"{len(files)} 个文件，重新渲染 {memo.render.rendered} 页，写入 {report.written} 个，"
-            f"删除 {report.deleted} 个"
+            f"{len(files)} 个文件，重新渲染 {memo.render.rendered} 页，"
+            f"写入 {report.written + len(replaced)} 个，删除 {report.deleted} 个"
         )
         del files  # its memory is handed back once the browsers have reloaded (Loop._tidy)
         last_out[:] = [config.output_dir]
@@ -561,8 +650,32 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
 
     last_out: list[Path] = []  # the output folder of the last build
     last_config: list[SiteConfig] = []  # the settings of the last build
+    first: list[FirstPages] = []  # the pages to write first in the coming build
+
+    def ask_first(pages: FirstPages | None) -> None:
+        first[:] = [pages] if pages is not None else []
+
     changes = WatchedChanges()
-    return SiteBuild(build, verify, changes.note)
+    return SiteBuild(build, verify, changes.note, ask_first)
+
+
+def _first_pages(
+    out_dir: Path, state: OutputState, replaced: Replaced, request: list[FirstPages]
+) -> ShowFirst | None:
+    """pipeline.ShowFirst for the coming build: write those pages, then say so.
+
+    What they replaced goes into `replaced`, to be put back if the build fails.
+    """
+    from archive import incremental, pipeline
+
+    if not request or not state.known:  # a first build has no browser waiting
+        return None
+
+    def publish(files: tuple[OutputFile, ...]) -> None:
+        replaced.update(incremental.write_first(out_dir, files, state))
+        request[0].written(frozenset(f.path for f in files))
+
+    return pipeline.ShowFirst(request[0].paths, publish)
 
 
 @dataclass(slots=True)
@@ -636,8 +749,13 @@ def run(args: argparse.Namespace) -> int:
     # As in a one-shot build, collect rarely while a build makes millions of objects:
     # release_memory collects after every build (Loop._tidy), so nothing piles up.
     gc.set_threshold(*GC_THRESHOLDS)
+    # The server answers the reloaded browsers while the build thread renders the rest
+    # of the site: it must get the interpreter within a millisecond, not five.
+    sys.setswitchinterval(SWITCH_SECONDS)
     build = site_build(args, base_url)
-    preview = Preview(build, Debouncer(QUIET_SECONDS), verify=build.verify, note=build.note)
+    preview = Preview(
+        build, Debouncer(QUIET_SECONDS), verify=build.verify, note=build.note, first=build.first
+    )
     report = _say(args.quiet)
     print("正在构建……", flush=True)
     # Every build runs on this one thread: builds on changing threads made glibc
@@ -645,8 +763,8 @@ def run(args: argparse.Namespace) -> int:
     builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="build")
     report(builder.submit(preview.rebuild_now).result(), ())
     release_memory()  # no browser waits for the first build
-    hub = Hub()
-    site = Site(config.output_dir, urlsplit(base_url).path, live_script(args.port), preview)
+    hub = Hub(base_path=urlsplit(base_url).path)
+    site = Site(config.output_dir, hub.base_path, live_script(args.port), preview)
     server = httpserver.HTTPServer(make_app(site, hub))
     server.add_sockets(sockets)
     watcher = make_watcher(watched_paths(config, Path(args.config)), (config.output_dir,))

@@ -54,6 +54,14 @@ FIRST_PAINT = """() => {
   const paint = performance.getEntriesByName('first-contentful-paint')[0];
   return performance.timeOrigin + (paint ? paint.startTime : performance.now());
 }"""
+# Where the wait goes, from the reloaded page's navigation timing (epoch ms): the
+# reload began (the build was far enough to tell the browser), the server answered
+# the page's request, the browser had the whole page.
+PHASES = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const at = (t) => performance.timeOrigin + t;
+  return [performance.timeOrigin, at(nav.responseStart), at(nav.responseEnd)];
+}"""
 TARGET_MS = 300
 TARGET_MB = 1024
 
@@ -66,6 +74,7 @@ class Result:
     first_build_s: float
     visible_ms: tuple[float, ...]
     rebuild_ms: tuple[float, ...]
+    phases_ms: tuple[tuple[float, ...], ...]  # per edit: PHASES after the write
     rss_mb: float
     peak_mb: float
 
@@ -127,7 +136,7 @@ def measure(source: Path, work: Path, edits: int) -> Result:
         wait_until(lambda: _serving(port), 900, "the first build")
         first = time.monotonic() - started
         article = root / "content" / "articles" / f"{ARTICLE}.md"
-        visible, rebuilds = [], []
+        visible, rebuilds, phases = [], [], []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -147,6 +156,7 @@ def measure(source: Path, work: Path, edits: int) -> Result:
                     timeout=600_000,
                 )
                 visible.append(page.evaluate(FIRST_PAINT) - began)
+                phases.append(tuple(t - began for t in page.evaluate(PHASES)))
                 wait_until(lambda b=before: status(port)["builds"] > b, 60, "the status")
                 rebuilds.append(status(port)["last_seconds"] * 1000)
                 time.sleep(0.5)
@@ -157,7 +167,7 @@ def measure(source: Path, work: Path, edits: int) -> Result:
         server.wait(30)
         log.close()
         shutil.rmtree(root, ignore_errors=True)
-    return Result(size, first, tuple(visible), tuple(rebuilds), rss, peak)
+    return Result(size, first, tuple(visible), tuple(rebuilds), tuple(phases), rss, peak)
 
 
 def _serving(port: int) -> bool:
@@ -195,15 +205,19 @@ def table(results: list[Result], hugo_lines: dict[int, str]) -> str:
     """A Markdown table with medians and the targets."""
     lines = [
         "| articles | first build s | edit→visible ms (min / median / max)"
+        " | reload began / page answered / page loaded, ms (medians)"
         " | server rebuild ms (median) | serve RSS MB | peak RSS MB"
         " | hugo server (mode first min med max seen edits) |",
-        "|---:|---:|---|---:|---:|---:|---|",
+        "|---:|---:|---|---|---:|---:|---:|---|",
     ]
     for r in results:
         seen = f"{min(r.visible_ms):.0f} / {statistics.median(r.visible_ms):.0f} / "
         seen += f"{max(r.visible_ms):.0f}"
+        columns = zip(*r.phases_ms, strict=True)
+        steps = " / ".join(f"{statistics.median(column):.0f}" for column in columns)
         lines.append(
-            f"| {r.size:,} | {r.first_build_s:.1f} | {seen} | {statistics.median(r.rebuild_ms):.0f}"
+            f"| {r.size:,} | {r.first_build_s:.1f} | {seen} | {steps}"
+            f" | {statistics.median(r.rebuild_ms):.0f}"
             f" | {r.rss_mb:.0f} | {r.peak_mb:.0f} | {hugo_lines.get(r.size, 'not run')} |"
         )
     lines.append("")

@@ -39,9 +39,10 @@ class Planner:
         self.calls: list[tuple] = []
         plan = render.plan
 
-        def spy(*args: object) -> tuple[render.Page, ...]:
-            self.calls.append(args)
-            return plan(*args)  # type: ignore[arg-type]
+        def spy(*args: object, **options: object) -> tuple[render.Page, ...]:
+            pages = plan(*args, **options)  # type: ignore[arg-type]
+            self.calls.append((args, options, pages))
+            return pages
 
         monkeypatch.setattr(render, "plan", spy)
         self.plan = plan
@@ -50,9 +51,8 @@ class Planner:
         config = load_config(self.root / "site.toml", content_dir=self.root / "content")
         self.calls.clear()
         pipeline.build_site(config, jobs=1, warn=lambda _: None, memo=self.memo)
-        site, config, with_search, route, memo = self.calls[-1]
-        assert memo is self.memo.contexts
-        served = render.plan(site, config, with_search, route, memo)  # as the build did
+        (site, config, with_search, route), options, served = self.calls[-1]
+        assert options["contexts"].memo is self.memo.contexts
         fresh = self.plan(site, config, with_search, route)
         assert [(p.path, p.template) for p in served] == [(p.path, p.template) for p in fresh]
         for mine, clean in zip(served, fresh, strict=True):

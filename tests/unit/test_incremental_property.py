@@ -14,6 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 import yaml
 from generated_corpus import generated_site
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from archive import frontmatter, pipeline, render
 from archive.config import config_from_args
-from archive.serve import site_build
+from archive.serve import FirstPages, site_build
 from archive.write import write_site
 
 ARTICLES = 8
@@ -53,8 +54,27 @@ class Workspace:
             no_cache=False,
             quiet=True,
         )
-        self.rebuild = site_build(self.args, BASE_URL)
+        self.site_build = site_build(self.args, BASE_URL)
         self.clean_builds = 0
+        self.first: dict[str, bytes] = {}  # the files the last rebuild wrote ahead of the rest
+
+    def rebuild(self, shown: frozenset[str] | None = None) -> str:
+        """A rebuild as serve runs it while browsers show `shown` (by default every other
+        page of the last build).
+
+        Serve writes the pages browsers show before the rest of the site (and
+        tells those browsers to reload): what they get then is kept in `first`.
+        """
+        if shown is None:
+            pages = sorted(p.relative_to(self.live).as_posix() for p in self.live.rglob("*.html"))
+            shown = frozenset(pages[::2])
+        self.first = {}
+
+        def written(paths: frozenset[str]) -> None:
+            self.first = {path: (self.live / path).read_bytes() for path in paths}
+
+        self.site_build.first(FirstPages(shown, written) if shown else None)
+        return self.site_build()
 
     def article(self, index: int) -> Path:
         files = sorted((self.root / "content" / "articles").glob("*.md"))
@@ -204,7 +224,12 @@ def run_history(workspace: Workspace, edits: list[tuple]) -> None:
         apply(workspace, edit)
         history.append(edit)
         workspace.rebuild()
-        assert_same_tree(workspace.live, workspace.clean(), history)
+        clean = workspace.clean()
+        assert_same_tree(workspace.live, clean, history)
+        # What the browsers were shown early is the finished build's page, never an old one.
+        assert workspace.first, history
+        for path, data in workspace.first.items():
+            assert (clean / path).read_bytes() == data, (path, history)
 
 
 def test_every_kind_of_edit_in_turn(corpus: Path, tmp_path: Path, monkeypatch) -> None:
@@ -224,3 +249,27 @@ def test_random_edit_sequences(corpus: Path, tmp_path_factory, edits: list[tuple
         root = tmp_path_factory.mktemp("random")
         patch.setenv("ARCHIVE_CACHE_DIR", str(root / "cache"))
         run_history(Workspace(corpus, root / "w"), edits)
+
+
+def test_a_build_failing_after_the_shown_pages_were_written_puts_them_back(
+    corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("ARCHIVE_CACHE_DIR", str(tmp_path / "cache"))
+    workspace = Workspace(corpus, tmp_path / "w")
+    workspace.rebuild()
+    last_good = tree(workspace.live)
+    article = workspace.article(0)
+    article_id = frontmatter.parse(article.read_text(encoding="utf-8")).meta["id"]
+    page = f"articles/{article_id}/index.html"
+    edit_meta(article, lambda m: m.update(title="出错之前先写出的标题"))
+    template = workspace.root / "templates" / "term.html"  # reporters' and years' pages
+    good = template.read_text(encoding="utf-8")
+    broken = good.replace("{% block content %}", "{% block content %}{{ no_such_value }}")
+    template.write_text(broken, encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        workspace.rebuild(frozenset({page}))
+    assert "出错之前先写出的标题" in workspace.first[page].decode()  # it was shown early
+    assert tree(workspace.live) == last_good  # and put back with the failure
+    template.write_text(good, encoding="utf-8")
+    workspace.rebuild(frozenset({page}))
+    assert_same_tree(workspace.live, workspace.clean(), [("title", 0), ("template", "term.html")])

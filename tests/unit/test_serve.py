@@ -21,6 +21,7 @@ from archive.errors import ArchiveError
 from archive.incremental import OutputState, sync_tree, verify_tree
 from archive.model import OutputFile
 from archive.serve import (
+    FirstPages,
     Hub,
     Loop,
     Outcome,
@@ -426,19 +427,27 @@ class SlowBuild(CountingBuild):
 
 async def reloads_seen(port: int, seconds: float) -> int:
     """Connect like livereload.js, then count the reload commands received for `seconds`."""
+    return len(await reload_times(port, seconds))
+
+
+async def reload_times(port: int, seconds: float, url: str | None = None) -> list[float]:
+    """Connect like livereload.js on the page at `url`; when each reload command came."""
     socket = await websocket.websocket_connect(f"ws://127.0.0.1:{port}/livereload")
     socket.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL]}))
     hello = json.loads(await socket.read_message())
     assert hello["command"] == "hello" and PROTOCOL in hello["protocols"]
-    count, deadline = 0, time.monotonic() + seconds
+    if url is not None:  # livereload.js says which page it is on, once connected
+        socket.write_message(json.dumps({"command": "info", "plugins": {}, "url": url}))
+    times, deadline = [], time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
         try:
             message = await asyncio.wait_for(socket.read_message(), left)
         except TimeoutError:
             break
-        count += json.loads(message)["command"] == "reload"
+        if json.loads(message)["command"] == "reload":
+            times.append(time.monotonic())
     socket.close()
-    return count
+    return times
 
 
 PROTOCOL = "http://livereload.com/protocols/official-7"
@@ -574,3 +583,63 @@ def test_the_watchers_word_is_trusted_only_after_a_build_that_checked_every_file
     assert changes.hint(articles) == {"a-2.md", "a-3.md"}
     changes.built(True)
     assert changes.hint(articles) == frozenset()
+
+
+class FirstPagesBuild(CountingBuild):
+    """A build that writes the pages browsers show first (as site_build does), then
+    takes a while over the rest of the site."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[frozenset[str]] = []
+        self.request: FirstPages | None = None
+        self.done: list[float] = []
+
+    def first(self, pages: FirstPages | None) -> None:
+        self.request = pages
+
+    def __call__(self) -> str:
+        if self.request is not None:
+            self.asked.append(self.request.paths)
+            self.request.written(self.request.paths & {"articles/a-1/index.html"})
+        time.sleep(0.4)  # the rest of the site
+        self.done.append(time.monotonic())
+        return super().__call__()
+
+
+@pytest.mark.parametrize("last_failed", [False, True])
+def test_a_browser_on_a_page_written_first_reloads_before_the_build_ends_and_once(
+    content: Path, tmp_path: Path, last_failed: bool
+) -> None:
+    build = FirstPagesBuild()
+    preview = Preview(build, Debouncer(QUIET), first=build.first)
+    build.fail = ArchiveError("a-1.md:2: 日期格式不对") if last_failed else None
+    preview.rebuild_now()
+    build.fail = None
+    (tmp_path / "site").mkdir()
+    site = Site(tmp_path / "site", "/archive/", live_script(35729), preview)
+    server = Server(site, InotifyWatcher((content,)))
+    server.hub.base_path = "/archive/"
+    try:
+        base = f"http://127.0.0.1:{server.port}/archive/"
+        on_page, elsewhere = (
+            asyncio.run_coroutine_threadsafe(
+                reload_times(server.port, 2.5, base + path), server.loop.asyncio_loop
+            )
+            for path in ("articles/a-1/", "districts/")
+        )
+        deadline = time.monotonic() + 5
+        while json.loads(server.get("/__archive__/status")[2])["browsers"] < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.1)  # their info messages
+        (content / "articles" / "a-1.md").write_text("---\nid: a-1\n---\n改过\n")
+        early, late = on_page.result(10), elsewhere.result(10)
+        assert build.asked == [{"articles/a-1/index.html", "districts/index.html"}]
+        assert len(early) == 1 and len(late) == 1  # each browser reloads once
+        if last_failed:  # pages carry the last error until the build is done: all wait
+            assert build.done[-1] <= early[0] and build.done[-1] <= late[0]
+        else:  # the page written first is seen sooner
+            assert early[0] < build.done[-1] <= late[0]
+    finally:
+        server.stop()
