@@ -211,6 +211,21 @@ def live_script(port: int) -> bytes:
     return f'<script async src="/livereload.js?{query}"></script>'.encode()
 
 
+def served_script(serial: int) -> bytes:
+    """A livereload.js plugin that tells the server which response gave this page.
+
+    livereload.js adds every window.LiveReloadPlugin* it finds when it starts
+    (this inline script runs first: it comes before the async one) and sends each
+    plugin's analyze() in its info message. The serial tells serve whether the
+    page was fetched after the pages of a running build were written first.
+    """
+    return (
+        "<script>(function(){function P(){}P.identifier='initiative-archive';"
+        f"P.version='1';P.prototype.analyze=function(){{return {{served:{serial:d}}};}};"
+        "window.LiveReloadPluginInitiativeArchive=P;})();</script>"
+    ).encode()
+
+
 def decorate(page: bytes, script: bytes, error: str | None) -> bytes:
     """Add the reload script to an HTML page and, after a failed build, the error over it."""
     page = HEAD_END.sub(lambda m: script + m.group(0), page, count=1)
@@ -257,30 +272,58 @@ class Hub:
 
     sockets: set[Any] = field(default_factory=set)
     base_path: str = "/"
-    # socket -> output path of its page, from livereload.js's info message
-    pages: dict[Any, str] = field(default_factory=dict)
+    # socket -> (output path of its page, the serial of the response that gave it), from
+    # livereload.js's info message (serial None: not told)
+    pages: dict[Any, tuple[str, int | None]] = field(default_factory=dict)
+    served: int = 0  # HTML responses so far: each carries its serial (served_script)
+    # Browsers connected when a build ended but yet to say their page: reloaded once they
+    # do, unless they show a page written first, fetched since (the pages and serial).
+    waiting: dict[Any, tuple[frozenset[str], int]] = field(default_factory=dict)
 
-    def shown(self, browser: Any, url: str) -> None:
+    def serve(self) -> int:
+        """The serial of an HTML response about to be sent."""
+        self.served += 1
+        return self.served
+
+    def shown(self, browser: Any, url: str, served: object = None) -> None:
         """Note the page a browser shows (the URL its livereload.js reported)."""
         path = output_of(url, self.base_path)
         if path is None:
             self.pages.pop(browser, None)
         else:
-            self.pages[browser] = path
+            self.pages[browser] = (path, served if type(served) is int else None)
+        decision = self.waiting.pop(browser, None)
+        if decision is not None and browser not in self.fetched_after(*decision):
+            self._tell([browser])
 
     def open_pages(self) -> frozenset[str]:
         """Output paths of the pages the connected browsers show."""
-        return frozenset(self.pages[b] for b in self.sockets if b in self.pages)
+        return frozenset(self.pages[b][0] for b in self.sockets if b in self.pages)
+
+    def fetched_after(self, paths: frozenset[str], serial: int) -> set[Any]:
+        """Browsers on one of these pages, fetched by a response later than `serial`."""
+        return {
+            browser
+            for browser, (path, served) in self.pages.items()
+            if path in paths and served is not None and served > serial
+        }
 
     def reload(self, pages: frozenset[str] | None = None, skip: Iterable[Any] = ()) -> set[Any]:
         """Tell the connected browsers to reload: those showing one of `pages` (None: all),
         except those in `skip`; returns those told."""
+        left_out = set(skip)
+        chosen = [
+            browser
+            for browser in self.sockets
+            if browser not in left_out
+            and (pages is None or self.pages.get(browser, ("", None))[0] in pages)
+        ]
+        return self._tell(chosen)
+
+    def _tell(self, browsers: Iterable[Any]) -> set[Any]:
         message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
         told = set()
-        left_out = set(skip)
-        for browser in list(self.sockets):
-            if browser in left_out or (pages is not None and self.pages.get(browser) not in pages):
-                continue
+        for browser in list(browsers):
             try:
                 browser.write_message(message)
                 told.add(browser)
@@ -288,9 +331,16 @@ class Hub:
                 self.forget(browser)
         return told
 
+    def wait_for_pages(self, paths: frozenset[str], serial: int) -> set[Any]:
+        """Connected browsers that have not said their page: decided once they do."""
+        unknown = self.sockets - self.pages.keys()
+        self.waiting.update(dict.fromkeys(unknown, (paths, serial)))
+        return unknown
+
     def forget(self, browser: Any) -> None:
         self.sockets.discard(browser)
         self.pages.pop(browser, None)
+        self.waiting.pop(browser, None)
 
 
 def output_of(url: str, base_path: str) -> str | None:
@@ -323,9 +373,11 @@ class ReloadSocket(websocket.WebSocketHandler):
             )
             self.hub.sockets.add(self)
         elif command == "info":
-            url = json.loads(message).get("url")
+            info = json.loads(message)
+            url, plugins = info.get("url"), info.get("plugins")
             if isinstance(url, str):
-                self.hub.shown(self, url)
+                ours = plugins.get("initiative-archive") if isinstance(plugins, dict) else None
+                self.hub.shown(self, url, ours.get("served") if isinstance(ours, dict) else None)
 
     def on_close(self) -> None:
         self.hub.forget(self)
@@ -344,8 +396,9 @@ class Site:
 class SiteHandler(web.RequestHandler):
     """Serves the output folder under the base path; refuses anything outside it."""
 
-    def initialize(self, site: Site) -> None:
+    def initialize(self, site: Site, hub: Hub) -> None:
         self.site = site
+        self.hub = hub
 
     def get(self) -> None:
         self._respond(head=False)
@@ -390,16 +443,20 @@ class SiteHandler(web.RequestHandler):
     def _message_page(self, text: str) -> bytes:
         error = self.site.preview.error
         if error is not None:
-            return error_page(error, self.site.script)
+            return error_page(error, self._script())
         return (
             '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>'
             f"{html.escape(text)}</title></head><body><p>{html.escape(text)}</p></body></html>"
         ).encode()
 
+    def _script(self) -> bytes:
+        """The reload script, after the plugin that names this response (served_script)."""
+        return served_script(self.hub.serve()) + self.site.script
+
     def _html(self, status: int, page: bytes, head: bool) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        body = decorate(page, self.site.script, self.site.preview.error)
+        body = decorate(page, self._script(), self.site.preview.error)
         self.finish(b"" if head else body)
 
 
@@ -434,7 +491,7 @@ def make_app(site: Site, hub: Hub) -> web.Application:
             (r"/livereload", ReloadSocket, {"hub": hub}),
             (r"/livereload\.js", LiveReloadJSHandler),
             (re.escape(STATUS_PATH), StatusHandler, {"site": site, "hub": hub}),
-            (r"/.*", SiteHandler, {"site": site}),
+            (r"/.*", SiteHandler, {"site": site, "hub": hub}),
         ]
     )
 
@@ -450,6 +507,9 @@ class Loop:
     builder: ThreadPoolExecutor
     scheduled: bool = False
     told: set[Any] = field(default_factory=set)  # browsers reloaded early by the running build
+    # The pages the running build wrote first, and the serial of the last HTML response
+    # served before they were: a browser showing one served later has it already.
+    first: tuple[frozenset[str], int] | None = None
 
     def attach(self, loop: ioloop.IOLoop) -> None:
         """Start listening for changes."""
@@ -503,16 +563,22 @@ class Loop:
         """
         if self.preview.error is None and not self.preview.debouncer.pending:
             self.told |= self.hub.reload(pages=paths)  # (pending: the next build reloads all)
+            self.first = (paths, self.hub.served)
 
     def _built(self, outcome: Outcome, changes: tuple[str, ...]) -> None:
         self.preview.finish(outcome)
         self.report(outcome, changes)
-        told, self.told = self.told, set()
+        told, first = self.told, self.first
+        self.told, self.first = set(), None
         if self.preview.debouncer.pending:
             # Files changed during this build: the next build reloads the
             # browsers, so a burst that straddles a build still reloads once.
             self._check_later()
             return
+        if outcome.ok and first is not None:
+            # Pages reloaded early reconnect, maybe before this: those that fetched a page
+            # written first have it; those yet to say which page they show are asked.
+            told |= self.hub.fetched_after(*first) | self.hub.wait_for_pages(*first)
         # Reload after a failure too: the page then shows the error (the pages written
         # first were put back, so the browsers told early are told again).
         self.hub.reload(skip=told if outcome.ok else ())

@@ -6,6 +6,7 @@ import asyncio
 import http.client
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from tornado import httpserver, ioloop, testing, websocket
+from tornado import httpclient, httpserver, ioloop, testing, websocket
 
 from archive.errors import ArchiveError
 from archive.incremental import OutputState, sync_tree, verify_tree
@@ -430,15 +431,19 @@ async def reloads_seen(port: int, seconds: float) -> int:
     return len(await reload_times(port, seconds))
 
 
-async def reload_times(port: int, seconds: float, url: str | None = None) -> list[float]:
-    """Connect like livereload.js on the page at `url`; when each reload command came."""
-    socket = await websocket.websocket_connect(f"ws://127.0.0.1:{port}/livereload")
-    socket.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL]}))
-    hello = json.loads(await socket.read_message())
-    assert hello["command"] == "hello" and PROTOCOL in hello["protocols"]
-    if url is not None:  # livereload.js says which page it is on, once connected
-        socket.write_message(json.dumps({"command": "info", "plugins": {}, "url": url}))
-    times, deadline = [], time.monotonic() + seconds
+async def reload_times(
+    port: int, seconds: float, url: str | None = None, slow: float = 0
+) -> list[float]:
+    """Connect like livereload.js; when each reload command came, for `seconds`.
+
+    With `url`, behave like a page that runs livereload.js: fetch the page, connect,
+    say which page it is and which response gave it (the plugin serve puts in the
+    page), and on each reload fetch the page again and connect anew, then say which
+    page `slow` seconds after the handshake.
+    """
+    times: list[float] = []
+    deadline = time.monotonic() + seconds
+    socket = await connect(port, url)
     while (left := deadline - time.monotonic()) > 0:
         try:
             message = await asyncio.wait_for(socket.read_message(), left)
@@ -446,8 +451,31 @@ async def reload_times(port: int, seconds: float, url: str | None = None) -> lis
             break
         if json.loads(message)["command"] == "reload":
             times.append(time.monotonic())
+            if url is not None:  # the page reloads: a new page, a new connection
+                socket.close()
+                socket = await connect(port, url, slow)
     socket.close()
     return times
+
+
+async def connect(
+    port: int, url: str | None, slow: float = 0
+) -> websocket.WebSocketClientConnection:
+    """livereload.js's handshake, after loading the page at url (if any)."""
+    plugins = {}
+    if url is not None:
+        page = await httpclient.AsyncHTTPClient().fetch(url, raise_error=False)
+        served = re.search(rb"served:(\d+)", page.body)
+        assert served is not None, page.body[:300]
+        plugins = {"initiative-archive": {"served": int(served.group(1)), "version": "1"}}
+    socket = await websocket.websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    socket.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL]}))
+    hello = json.loads(await socket.read_message())
+    assert hello["command"] == "hello" and PROTOCOL in hello["protocols"]
+    if url is not None:
+        await asyncio.sleep(slow)
+        socket.write_message(json.dumps({"command": "info", "plugins": plugins, "url": url}))
+    return socket
 
 
 PROTOCOL = "http://livereload.com/protocols/official-7"
@@ -607,9 +635,12 @@ class FirstPagesBuild(CountingBuild):
         return super().__call__()
 
 
-@pytest.mark.parametrize("last_failed", [False, True])
+@pytest.mark.parametrize(
+    ("last_failed", "slow"),
+    [(False, 0), (True, 0), (False, 0.6)],  # slow: the reloaded page says which after the build
+)
 def test_a_browser_on_a_page_written_first_reloads_before_the_build_ends_and_once(
-    content: Path, tmp_path: Path, last_failed: bool
+    content: Path, tmp_path: Path, last_failed: bool, slow: float
 ) -> None:
     build = FirstPagesBuild()
     preview = Preview(build, Debouncer(QUIET), first=build.first)
@@ -624,7 +655,7 @@ def test_a_browser_on_a_page_written_first_reloads_before_the_build_ends_and_onc
         base = f"http://127.0.0.1:{server.port}/archive/"
         on_page, elsewhere = (
             asyncio.run_coroutine_threadsafe(
-                reload_times(server.port, 2.5, base + path), server.loop.asyncio_loop
+                reload_times(server.port, 2.5, base + path, slow), server.loop.asyncio_loop
             )
             for path in ("articles/a-1/", "districts/")
         )
