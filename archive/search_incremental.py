@@ -10,10 +10,16 @@ the same articles, byte for byte:
   layout and their lengths in ALIGN slots (so no other document's positions
   move): only the postings of the keys those articles held before or hold now
   are rewritten, and only the buckets holding such keys are packed again;
-* otherwise (an article added, removed or moved by its date, a longer title or
-  tag list than any before, a text crossing a slot boundary, a total size
-  that needs another bucket count): the whole index is assembled again, with
-  every unchanged article's fields and words reused.
+* documents added, removed, moved by their date or changed in length, while
+  the field layout and the bucket count stay: every bucket's postings are read
+  back from its files and renumbered (the kept documents keep their order, so
+  a document number or position maps to its new one by a table), the new
+  documents' postings merged in, and the buckets packed again a batch at a
+  time; a file whose bytes come out the same stays the very same object;
+* otherwise (a longer title or tag list than any before, or the longest
+  shortened; a total size that needs another bucket count; many documents at
+  once): the whole index is assembled again, with every unchanged article's
+  fields, words and fragments reused.
 
 The lead wires it into serve/pipeline; see SearchIndexer for the calls.
 """
@@ -23,21 +29,27 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import json
 import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from isal import igzip
 
 from archive.config import SiteConfig
 from archive.model import Article, OutputFile, SearchDoc, Taxonomy
 from archive.search import search_doc, title_words
 from archive.search_index import (
     _SEP,
+    ALIGN,
     BUCKET_RAW_BYTES,
+    FRAGMENT_HEAD,
+    FRAGMENT_TAIL,
     MAX_WORD_WEIGHT,
     PART_RAW_BYTES,
+    SEARCH_DIR,
     Assembled,
     Layout,
     Unit,
@@ -47,6 +59,8 @@ from archive.search_index import (
     _units,
     all_doc_fields,
     assemble,
+    bucket_units,
+    buckets_for,
     buckets_of,
     finish,
     fragment_pairs_at,
@@ -61,10 +75,18 @@ Fields = tuple[str, tuple[str, ...], str]
 
 @dataclass(frozen=True)
 class DocWork:
-    """What one document costs to prepare, whatever its number: fields and words."""
+    """What one document costs to prepare, whatever its number: fields, words and
+    its fragments' bytes (f/<n>.json and the tail, which do not hold the number).
+
+    The bytes are the very objects every build since hands out for the document,
+    so a writer that holds the last files holds no second copy, and a whole build
+    makes none.
+    """
 
     fields: Fields
     words: Counter[str]
+    head: bytes
+    tail: bytes | None
 
 
 def sort_key(doc: SearchDoc) -> tuple[tuple[int, ...], str]:
@@ -186,11 +208,11 @@ class SearchIndexer:
 
     `files` takes the articles in any order and returns the same tuple of
     OutputFiles (paths under search/) as build_search_index(site, config,
-    taxonomy); after an incremental update, every file that was not rewritten
-    is the very same object as before, so a writer can skip it (`new is old`)
-    and write only the few others. Not thread-safe; one
-    indexer per site output. `last_update` says how the last call went
-    ("unchanged", "incremental" or "full"), for logs and tests.
+    taxonomy); after an update, every file that was not rewritten is the very
+    same object as before, so a writer can skip it (`new is old`) and write
+    only the others. Not thread-safe; one indexer per site output.
+    `last_update` says how the last call went ("unchanged", "incremental",
+    "renumbered" or "full"), for logs and tests.
     """
 
     def __init__(
@@ -207,8 +229,6 @@ class SearchIndexer:
         self._sort_keys: dict[str, tuple] = {}  # id -> sort_key of its SearchDoc in _docs
         self._work: dict[SearchDoc, DocWork] = {}
         self._built: Assembled | None = None
-        self._keys: dict[str, int] = {}  # key -> bucket, of the last build (made when needed)
-        self._total = 0  # raw entry bytes of all units of the last build
         # Per document of the last build: title length, tag list length (what sets the layout).
         self._lengths: tuple[list[int], list[int]] = ([], [])
         self._longest = (0, 0)  # their maxima, which gave the last whole build's layout
@@ -232,13 +252,24 @@ class SearchIndexer:
             if updated is not None:
                 self.last_update = "incremental"
                 return self._keep(*updated)
+        if built is not None:
+            renumbered = self._renumber(built, docs)
+            if renumbered is not None:
+                self.last_update = "renumbered"
+                return self._keep(*renumbered)
         self.last_update = "full"
-        # Forget the last build before making the next: the two at once took serve
-        # over 1 GB at 10,000 articles (an edited date moves documents: a whole build).
-        self._built, self._keys, self._digests = None, {}, ([], [])
+        # The last build's documents and fragments only (their bytes are the writer's
+        # too): the rest goes before the next is made, or serve held both at once.
+        last = (built.docs, built.fragments) if built is not None else None
+        self._built, self._digests = None, ([], [])
         del built
-        built = self._assemble(docs)
-        return self._keep(built, sum(_entry_bytes(u) for g in built.groups for u in g))
+        works = self._works(docs)
+        built = assemble(
+            docs, [w.fields for w in works], [w.words for w in works],
+            self._fragments(docs, works, last), self._bucket_bytes, self._part_bytes,
+            self._digests_of,
+        )  # fmt: skip
+        return self._keep(built)
 
     # --- per document -----------------------------------------------------------
 
@@ -253,27 +284,37 @@ class SearchIndexer:
     def _works(self, docs: Sequence[SearchDoc]) -> list[DocWork]:
         """Each document's DocWork, the missing ones normalised together."""
         missing = [d for d in dict.fromkeys(docs) if d not in self._work]
-        for doc, fields in zip(missing, all_doc_fields(missing), strict=True):
-            self._work[doc] = DocWork(fields, words_of(fields, self._tokenize))
+        pairs = fragment_pairs_at(missing, range(len(missing)))
+        for doc, fields, (head, tail) in zip(missing, all_doc_fields(missing), pairs, strict=True):
+            words = words_of(fields, self._tokenize)
+            self._work[doc] = DocWork(fields, words, head.data, tail and tail.data)
         return [self._work[d] for d in docs]
 
-    # --- whole and partial builds -----------------------------------------------
+    @staticmethod
+    def _fragments(
+        docs: Sequence[SearchDoc],
+        works: Sequence[DocWork],
+        last: tuple[Sequence[SearchDoc], Sequence[Fragment]] | None,
+    ) -> list[Fragment]:
+        """fragment_pairs_at(docs, their numbers) with each document's bytes from its
+        DocWork, and the very OutputFiles of the last build where a number keeps its
+        document (a writer skips those without a look)."""
+        last_docs, last_fragments = last or ((), ())
+        kept = map(operator.is_, docs, last_docs)  # stops at the shorter
+        out = []
+        for n, (work, same) in enumerate(itertools.zip_longest(works, kept, fillvalue=False)):
+            out.append(last_fragments[n] if same else _fragment_files(n, work))
+        return out
 
-    def _assemble(self, docs: list[SearchDoc]) -> Assembled:
-        works = self._works(docs)
-        return assemble(
-            docs, [w.fields for w in works], [w.words for w in works],
-            fragment_pairs_at(docs, range(len(docs))), self._bucket_bytes, self._part_bytes,
-            self._digests_of,
-        )  # fmt: skip
+    # --- updates ------------------------------------------------------------------
 
     def _update(
         self, built: Assembled, docs: list[SearchDoc], changed: list[int]
-    ) -> tuple[Assembled, int, tuple[list[int], list[int]]] | None:
-        """The index with documents `changed` replaced, its raw entry bytes and field
-        lengths, or None when other documents' positions or the bucket count would move."""
+    ) -> tuple[Assembled, tuple[list[int], list[int]]] | None:
+        """The index with documents `changed` replaced and its field lengths, or None
+        when other documents' positions or the bucket count would move."""
         works = self._works([docs[n] for n in changed])
-        fields, words, texts = list(built.fields), list(built.words), list(built.texts)
+        fields, words = list(built.fields), list(built.words)
         titles, tags = list(self._lengths[0]), list(self._lengths[1])
         for n, work in zip(changed, works, strict=True):
             fields[n], words[n] = work.fields, work.words
@@ -283,60 +324,54 @@ class SearchIndexer:
         # the other documents' fields are not measured again.
         if (max(titles, default=0), max(tags, default=0)) != self._longest:
             return None
-        for n in changed:
-            texts[n] = positioned_text(fields[n], layout)
-            if len(texts[n]) != len(built.texts[n]):
-                return None
-        starts = np.concatenate(([0], np.cumsum([len(t) for t in built.texts])))
-        old = [contributions(built.texts[n], built.words[n], n, starts[n], layout) for n in changed]
+        texts = {n: positioned_text(fields[n], layout) for n in changed}
+        if any(len(texts[n]) != built.slots[n] * ALIGN for n in changed):
+            return None
+        starts = np.concatenate(([0], np.cumsum(built.slots) * ALIGN))
+        old = [
+            contributions(
+                positioned_text(built.fields[n], layout), built.words[n], n, starts[n], layout
+            )
+            for n in changed
+        ]
         new = [contributions(texts[n], words[n], n, starts[n], layout) for n in changed]
         # only keys whose share from a changed document differs: an edit of a few
         # characters that keeps the text's length touches a few dozen keys
         pairs = list(zip(old, new, strict=True))
         keys = sorted({k for o, n in pairs for k in (*o, *n) if o.get(k) != n.get(k)})
-        if not self._keys:
-            self._keys = {u.key: b for b, group in enumerate(built.groups) for u in group}
+        count = len(built.bucket_files)
+        placed = buckets_of(keys, count).tolist()
         affected = set(keys)
+        held = {b: bucket_units(built.bucket_files[b]) for b in set(placed)}
         before: dict[str, list[Unit]] = {}
-        for b in {self._keys[k] for k in keys if k in self._keys}:
-            for u in built.groups[b]:
+        for units in held.values():
+            for u in units:
                 if u.key in affected:
                     before.setdefault(u.key, []).append(u)
-        after = {
-            k: self._rebuilt(k, before.get(k, []), changed, starts, texts, old, new) for k in keys
-        }
-        total = self._total + sum(_entry_bytes(u) for us in after.values() for u in us)
+        after = {k: self._rebuilt(k, before.get(k, []), changed, starts, texts, new) for k in keys}
+        total = built.entry_bytes + sum(_entry_bytes(u) for us in after.values() for u in us)
         total -= sum(_entry_bytes(u) for us in before.values() for u in us)
-        count = len(built.groups)
-        if max(1, -(-total // self._bucket_bytes)) != count:
+        if buckets_for(total, self._bucket_bytes) != count:
             return None
-        placed = buckets_of(keys, count).tolist()
-        groups = {b: [u for u in built.groups[b] if u.key not in affected] for b in set(placed)}
+        groups = {b: [u for u in units if u.key not in affected] for b, units in held.items()}
         for k, b in zip(keys, placed, strict=True):
             groups[b] += after[k]
         packed = pack_groups(groups, self._part_bytes)
         bucket_files = list(built.bucket_files)
-        all_groups = list(built.groups)
         for b, files in packed.items():
-            bucket_files[b], all_groups[b] = tuple(files), tuple(groups[b])
+            bucket_files[b] = tuple(files)
         fragments = list(built.fragments)
-        pairs = fragment_pairs_at([docs[n] for n in changed], changed)
-        for n, pair in zip(changed, pairs, strict=True):
-            fragments[n] = pair
+        for n, work in zip(changed, works, strict=True):
+            fragments[n] = _fragment_files(n, work)
         # Same facets and (checked above) same lengths: meta's document table is the same.
         same = all(_facets(docs[n]) == _facets(built.docs[n]) for n in changed)
         updated = finish(
-            docs, fields, words, layout, texts, all_groups, bucket_files, fragments,
-            self._digests_of, built.table if same else None,
+            docs, fields, words, layout, built.slots, bucket_files, fragments,
+            self._digests_of, total, built.table if same else None,
         )  # fmt: skip
         for n in changed:  # the replaced versions are not needed again
             self._work.pop(built.docs[n], None)
-        for k, b in zip(keys, buckets_of(keys, count).tolist(), strict=True):
-            if after[k]:
-                self._keys[k] = b
-            else:
-                self._keys.pop(k, None)
-        return updated, total, (titles, tags)
+        return updated, (titles, tags)
 
     def _rebuilt(
         self,
@@ -344,8 +379,7 @@ class SearchIndexer:
         units: list[Unit],
         changed: list[int],
         starts: np.ndarray,
-        texts: list[str],
-        old: list[dict],
+        texts: dict[int, str],
         new: list[dict],
     ) -> list[Unit]:
         """A key's units with the changed documents' old contributions swapped for new."""
@@ -370,6 +404,89 @@ class SearchIndexer:
             return key_units(key, ordered, False, self._part_bytes)
         return key_units(key, [v for d in ordered for v in (d, table[d])], True, self._part_bytes)
 
+    def _renumber(
+        self, built: Assembled, docs: list[SearchDoc]
+    ) -> tuple[Assembled, tuple[list[int], list[int]]] | None:
+        """The index of `docs` from the last one by renumbering: documents of the last
+        build that are still there (the same SearchDoc) keep their postings, moved to
+        their new numbers and positions; the others' postings go, and the new
+        documents' are merged in. None when the layout or the bucket count would
+        change, or too many documents are new for this to pay."""
+        last_at = {d.id: k for k, d in enumerate(built.docs)}
+        number = np.full(len(built.docs), -1, dtype=np.int64)  # last number -> new, or -1
+        added: list[int] = []
+        for n, doc in enumerate(docs):
+            k = last_at.get(doc.id)
+            if k is not None and (built.docs[k] is doc or built.docs[k] == doc):
+                number[k] = n
+            else:
+                added.append(n)
+        if len(added) > MAX_RENUMBERED:
+            return None
+        kept = number[number >= 0]
+        if np.any(kept[1:] <= kept[:-1]):  # the sort keeps their order; checked, not assumed
+            return None
+        works = self._works(docs)
+        titles, tags = [0] * len(docs), [0] * len(docs)
+        for k, n in enumerate(number.tolist()):
+            if n >= 0:
+                titles[n], tags[n] = self._lengths[0][k], self._lengths[1][k]
+        for n in added:
+            titles[n], tags[n] = _field_lengths(works[n].fields)
+        if (max(titles, default=0), max(tags, default=0)) != self._longest:
+            return None
+        layout = built.layout
+        texts = {n: positioned_text(works[n].fields, layout) for n in added}
+        slots = np.zeros(len(docs), dtype=np.int64)
+        last_slots = np.array(built.slots, dtype=np.int64)
+        slots[number[number >= 0]] = last_slots[number >= 0]
+        for n in added:
+            slots[n] = len(texts[n]) // ALIGN
+        starts = np.concatenate(([0], np.cumsum(slots) * ALIGN))
+        last_starts = np.concatenate(([0], np.cumsum(last_slots) * ALIGN))
+        # Per slot of the last build's positions: how far it moves, or that it goes.
+        owner = np.repeat(np.arange(len(built.docs)), last_slots)
+        moved = Moves(
+            number=number,
+            slot_keep=number[owner] >= 0,
+            slot_shift=np.where(number >= 0, starts[number] - last_starts[:-1], 0)[owner],
+        )
+        adds: dict[str, list] = {}
+        for n in added:
+            made = contributions(texts[n], works[n].words, n, int(starts[n]), layout)
+            for key, value in made.items():
+                adds.setdefault(key, []).append(value)
+        count = len(built.bucket_files)
+        new_keys = sorted(adds)
+        by_bucket: dict[int, list[str]] = {}
+        for key, b in zip(new_keys, buckets_of(new_keys, count).tolist(), strict=True):
+            by_bucket.setdefault(b, []).append(key)
+        bucket_files: list[tuple[OutputFile, ...]] = []
+        total = 0
+        for first in range(0, count, RENUMBER_BATCH):
+            numbers = range(first, min(first + RENUMBER_BATCH, count))
+            groups = renumbered_units(
+                {b: built.bucket_files[b] for b in numbers},
+                {b: by_bucket.get(b, []) for b in numbers},
+                adds, moved, self._part_bytes,
+            )  # fmt: skip
+            total += sum(_entry_bytes(u) for units in groups.values() for u in units)
+            packed = pack_groups(groups, self._part_bytes)
+            del groups
+            bucket_files += [_same_as(packed[b], built.bucket_files[b]) for b in numbers]
+        if buckets_for(total, self._bucket_bytes) != count:
+            return None
+        fields = [w.fields for w in works]
+        words = [w.words for w in works]
+        fragments = self._fragments(docs, works, (built.docs, built.fragments))
+        updated = finish(
+            docs, fields, words, layout, slots.tolist(), bucket_files, fragments,
+            self._digests_of, total,
+        )  # fmt: skip
+        return updated, (titles, tags)
+
+    # --- files ----------------------------------------------------------------------
+
     def _digests_of(self, files: Sequence[OutputFile]) -> bytes:
         """The files' sha1 digests one after the other, hashing only bytes not seen last call.
 
@@ -388,26 +505,154 @@ class SearchIndexer:
         return b"".join(digests)
 
     def _keep(
-        self,
-        built: Assembled,
-        total: int,
-        lengths: tuple[list[int], list[int]] | None = None,
+        self, built: Assembled, lengths: tuple[list[int], list[int]] | None = None
     ) -> tuple[OutputFile, ...]:
-        """Remember a build; after a whole build, forget documents no longer in it (an
-        update keeps the same documents, only their content moves on)."""
+        """Remember a build; after a whole build or a renumbering, forget documents no
+        longer in it (an incremental update keeps the same documents)."""
         if lengths is None:
             pairs = [_field_lengths(f) for f in built.fields]
             lengths = ([t for t, _ in pairs], [g for _, g in pairs])
             self._longest = (max(lengths[0], default=0), max(lengths[1], default=0))
         self._lengths = lengths
-        if self.last_update == "full":
+        if self.last_update in ("full", "renumbered"):
             live = set(built.docs)
             self._work = {d: w for d, w in self._work.items() if d in live}
             ids = {d.id for d in built.docs}
             self._docs = {i: c for i, c in self._docs.items() if i in ids}
             self._sort_keys = {i: k for i, k in self._sort_keys.items() if i in ids}
-        self._built, self._total = built, total
+        self._built = built
         return built.files
+
+
+# More new or changed documents than this at once: a whole build is cheaper.
+MAX_RENUMBERED = 200
+# Buckets renumbered at a time: bounds the temporary arrays (~20 MB at 10,000 articles).
+RENUMBER_BATCH = 64
+Fragment = tuple[OutputFile, OutputFile | None]
+
+
+@dataclass(frozen=True)
+class Moves:
+    """Where the last build's documents went: each one's new number (-1: gone), and
+    per ALIGN slot of its positions whether they stay and by how much they move."""
+
+    number: np.ndarray
+    slot_keep: np.ndarray
+    slot_shift: np.ndarray
+
+
+def renumbered_units(
+    files: dict[int, Sequence[OutputFile]],
+    new_keys: dict[int, list[str]],
+    adds: dict[str, list],
+    moves: Moves,
+    part_bytes: int,
+) -> dict[int, list[Unit]]:
+    """The units of some buckets after a renumbering: the last build's postings read
+    from the buckets' files and moved (Moves), the added documents' contributions
+    (`adds`: key -> values as `contributions` gives them) merged in; `new_keys` are
+    the added keys that place in each bucket. Vectorised over all the buckets."""
+    headers: list[tuple[str, int, int]] = []  # (key, value count, base) per unit
+    bodies: list[bytes] = []
+    names: list[str] = []  # key ids: names[i] is key i, in bucket then key order
+    bucket_of: list[int] = []
+    for b, bucket in files.items():
+        first = len(headers)
+        for file in bucket:
+            raw = igzip.decompress(file.data)
+            size = int.from_bytes(raw[:4], "little")
+            headers += [
+                (k, c, base[0] if base else 0) for k, _, c, *base in json.loads(raw[4 : 4 + size])
+            ]
+            bodies.append(raw[4 + size :])
+        keys = sorted({*(h[0] for h in headers[first:]), *new_keys[b]})
+        names += keys
+        bucket_of += [b] * len(keys)
+    ids = {k: i for i, k in enumerate(names)}
+    added = [k for b in files for k in new_keys[b]]  # every key of `adds` in these buckets
+    values = decode_varints(b"".join(bodies))
+    del bodies
+    counts = np.array([c for _, c, _ in headers], dtype=np.int64)
+    # key ids ascend with the units: a bucket's keys are sorted, split parts adjacent
+    key_of = np.repeat(np.array([ids[k] for k, _, _ in headers], dtype=np.int64), counts)
+    firsts = np.repeat(np.cumsum(counts) - counts, counts)
+    kinds = np.array([ord(n[0]) for n in names], dtype=np.int64)[key_of]
+    paired = (kinds == ord("b")) | (kinds == ord("w"))
+    is_doc = ~paired | ((np.arange(len(values)) - firsts) % 2 == 0)  # not a pair's value
+    # absolute values: each unit's base plus its running sum of deltas
+    running = np.cumsum(np.where(is_doc, values, 0))
+    before = np.concatenate(([0], running))[firsts]
+    bases = np.repeat(np.array([base for _, _, base in headers], dtype=np.int64), counts)
+    absolute = np.where(is_doc, running - before + bases, values)
+    del running, before, bases, firsts
+    out: dict[int, list[Unit]] = {b: [] for b in files}
+
+    def chars(k: int) -> str:
+        return names[k][1:]
+
+    def place(units: list[Unit]) -> None:
+        for unit in units:
+            out[bucket_of[ids[unit.key]]].append(unit)
+
+    for kind in "tcbw":
+        mine = np.flatnonzero((kinds == ord(kind)) & is_doc)
+        keys, old = key_of[mine], absolute[mine]
+        if kind == "t":
+            slot = old // ALIGN
+            stay = moves.slot_keep[slot]
+            moved = old[stay] + moves.slot_shift[slot[stay]]
+        else:
+            moved = moves.number[old]
+            stay = moved >= 0
+            moved = moved[stay]
+        keys = keys[stay]
+        hits = absolute[mine[stay] + 1] if kind in "bw" else None
+        extra = sorted((ids[k], v) for k in added if k[0] == kind for v in _flat(kind, adds[k]))
+        if extra:  # merged into the sorted (key, value) pairs the kept ones already are
+            packed = (keys << 32) | moved
+            extra_packed = np.array([k << 32 | _first(v) for k, v in extra], dtype=np.int64)
+            at = np.searchsorted(packed, extra_packed)
+            keys = np.insert(keys, at, [k for k, _ in extra])
+            moved = np.insert(moved, at, [_first(v) for _, v in extra])
+            if hits is not None:
+                hits = np.insert(hits, at, [v[1] for _, v in extra])
+        if hits is None:
+            place(_units(kind, keys, moved, chars, part_bytes))
+        else:
+            place(_pair_units(kind, keys, moved, hits, chars, part_bytes))
+    return out
+
+
+def _first(value: int | tuple[int, int]) -> int:
+    """A position or document as _flat gives it: a pair's document."""
+    return value if isinstance(value, int) else value[0]
+
+
+def _fragment_files(n: int, work: DocWork) -> Fragment:
+    """Document n's fragment files, with the bytes its DocWork holds."""
+    head = OutputFile(SEARCH_DIR + FRAGMENT_HEAD.format(n), work.head)
+    return head, work.tail and OutputFile(SEARCH_DIR + FRAGMENT_TAIL.format(n), work.tail)
+
+
+def _flat(kind: str, values: list | None) -> list:
+    """An added key's values: positions of a trigram, documents of a character,
+    (document, hit or weight) of a bigram or word."""
+    if not values:
+        return []
+    if kind == "t":
+        return [p for positions in values for p in positions]
+    if kind == "c":
+        return [doc for doc, _ in values]
+    return list(values)
+
+
+def _same_as(files: list[OutputFile], last: tuple[OutputFile, ...]) -> tuple[OutputFile, ...]:
+    """A bucket's new files, each the very object of the last build when its bytes are
+    the same: the new copy is freed at once, and a writer skips it without a look."""
+    return tuple(
+        last[n] if n < len(last) and last[n].path == new.path and last[n].data == new.data else new
+        for n, new in enumerate(files)
+    )
 
 
 def _facets(doc: SearchDoc) -> tuple:

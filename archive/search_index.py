@@ -42,7 +42,7 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -350,27 +350,45 @@ class Ranked:
 
 def rank_texts(texts: Sequence[str]) -> Ranked:
     """Positioned texts (each a multiple of ALIGN long) -> their Ranked form."""
-    joined = "".join(texts)
-    if len(joined) >= 1 << 32:  # varints hold positions in 32 bits
-        raise ValueError(f"search index: {len(joined)} positions, more than 2**32")
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    total = int(lengths.sum())
+    if total >= 1 << 32:  # varints hold positions in 32 bits
+        raise ValueError(f"search index: {total} positions, more than 2**32")
     # Code points -> dense ranks in code-point order, so an n-gram packs into few bits;
-    # the separator (code 0) is present in every padded document and ranks 0.
-    present = present_codes(joined) if joined else np.zeros(1, dtype=np.int64)
+    # the separator (code 0) is present in every padded document and ranks 0. The
+    # texts are joined a chunk at a time: a whole joined copy was 33 MB at 10,000 articles.
+    present = np.zeros(1, dtype=np.int64)
+    for chunk in _joined_chunks(texts):
+        present = np.union1d(present, present_codes(chunk))
     if len(present) > 1 << 16:
         raise ValueError(f"search index: {len(present)} distinct characters, more than 65,536")
     rank = np.zeros(int(present[-1]) + 1, dtype=np.uint16)
     rank[present] = np.arange(len(present), dtype=np.uint16)
-    ranks = np.zeros(len(joined) + 2, dtype=np.uint16)
-    for start in range(0, len(joined), CODE_CHUNK):
-        chunk = joined[start : start + CODE_CHUNK].encode("utf-32-le")
-        ranks[start : start + len(chunk) // 4] = rank[np.frombuffer(chunk, np.uint32)]
-    del joined
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    ranks = np.zeros(total + 2, dtype=np.uint16)
+    start = 0
+    for chunk in _joined_chunks(texts):
+        codes = np.frombuffer(chunk.encode("utf-32-le"), np.uint32)
+        ranks[start : start + len(codes)] = rank[codes]
+        start += len(codes)
     if np.any(lengths % ALIGN):
         raise ValueError("search index: a positioned text is not a multiple of ALIGN long")
     doc_type = np.uint16 if len(texts) <= 1 << 16 else np.uint32
     slot_doc = np.repeat(np.arange(len(texts), dtype=doc_type), lengths // ALIGN)
     return Ranked(ranks, present, np.concatenate(([0], np.cumsum(lengths))), slot_doc)
+
+
+def _joined_chunks(texts: Sequence[str]) -> Iterator[str]:
+    """The texts joined in order, cut between texts once a piece holds CODE_CHUNK characters."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text)
+        if size >= CODE_CHUNK:
+            yield "".join(batch)
+            batch, size = [], 0
+    if batch:
+        yield "".join(batch)
 
 
 def _buckets(ranks: np.ndarray, count: int, size: int) -> tuple[list[tuple[int, int]], np.ndarray]:
@@ -603,7 +621,19 @@ def bucket_names(bucket: int, parts: int) -> list[str]:
 
 def bucket_count(units: Iterable[Unit], bucket_bytes: int = BUCKET_RAW_BYTES) -> int:
     """How many buckets the units fill at `bucket_bytes` raw bytes each on average."""
-    return max(1, -(-sum(_entry_bytes(u) for u in units) // bucket_bytes))
+    return buckets_for(sum(_entry_bytes(u) for u in units), bucket_bytes)
+
+
+def buckets_for(total: int, bucket_bytes: int = BUCKET_RAW_BYTES) -> int:
+    """Buckets for `total` raw entry bytes: about `bucket_bytes` each, rounded up to a
+    number of at most five significant bits (..., 1984, 2048, 2112, ...; 11,264 at
+    10,000 articles). An article added or removed then rarely changes the count,
+    which would move every key to another bucket (archive.search_incremental
+    renumbers documents without a whole build only while the count stays); the
+    buckets are at most 1/16 smaller than `bucket_bytes` for it."""
+    raw = max(1, -(-total // bucket_bytes))
+    step = 1 << max(0, raw.bit_length() - 5)
+    return -(-raw // step) * step
 
 
 def group_units(units: Sequence[Unit], count: int) -> list[list[Unit]]:
@@ -647,6 +677,22 @@ def pack_groups(
     for n, name, raw in zip(owners, names, raws, strict=True):
         out[n].append(OutputFile(SEARCH_DIR + name, _gzip_postings(raw)))
     return out
+
+
+def bucket_units(files: Sequence[OutputFile]) -> list[Unit]:
+    """The units a bucket's files hold (pack_groups read back): a split key's parts
+    numbered in order from 0, as _cuts numbers them."""
+    units: list[Unit] = []
+    parts: dict[str, int] = {}
+    for file in files:
+        raw = igzip.decompress(file.data)
+        size = int.from_bytes(raw[:4], "little")
+        at = 4 + size
+        for key, length, count, *base in json.loads(raw[4:at]):
+            part = parts[key] = parts.get(key, -1) + 1
+            units.append(Unit(key, part, raw[at : at + length], count, base[0] if base else 0))
+            at += length
+    return units
 
 
 def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[str]]:
@@ -740,8 +786,12 @@ class Assembled:
     fields: tuple[tuple[str, tuple[str, ...], str], ...]
     words: tuple[Counter[str], ...]
     layout: Layout
-    texts: tuple[str, ...]  # positioned texts
-    groups: tuple[tuple[Unit, ...], ...]  # units per bucket
+    # Each positioned text's length in ALIGN slots. Neither the texts nor the units
+    # are kept: a text is remade from its fields, a bucket's units read back from
+    # its files (bucket_units), which serve holds anyway (at 10,000 articles the
+    # units and texts were 110 MB).
+    slots: tuple[int, ...]
+    entry_bytes: int  # raw bytes of all units with their header entries (sets the bucket count)
     bucket_files: tuple[tuple[OutputFile, ...], ...]
     fragments: tuple[tuple[OutputFile, OutputFile | None], ...]
     files: tuple[OutputFile, ...]
@@ -784,13 +834,18 @@ def assemble(
     """The index of documents already in order, with their fields, words and fragments."""
     layout = layout_for(fields)
     texts = [positioned_text(f, layout) for f in fields]
-    units = ngram_units(texts, layout, part_bytes) + word_units(words, part_bytes)
-    groups = group_units(units, bucket_count(units, bucket_bytes))
-    del units
-    # packed from a copy of the list, which empties its entries: the groups stay here
-    bucket_files = pack_consumed(list(groups), part_bytes)
+    slots = [len(t) // ALIGN for t in texts]
+    ranked = rank_texts(texts)
+    del texts
+    units = ranked_units(ranked, layout, part_bytes)
+    del ranked
+    units += word_units(words, part_bytes)
+    total = sum(_entry_bytes(u) for u in units)
+    groups = group_units(units, buckets_for(total, bucket_bytes))
+    del units  # the groups hold the units until each batch is packed
+    bucket_files = pack_consumed(groups, part_bytes)
     return finish(
-        docs, fields, words, layout, texts, groups, bucket_files, fragments, digests_of or _sha1s
+        docs, fields, words, layout, slots, bucket_files, fragments, digests_of or _sha1s, total
     )
 
 
@@ -799,20 +854,21 @@ def finish(
     fields: Sequence[tuple[str, tuple[str, ...], str]],
     words: Sequence[Counter[str]],
     layout: Layout,
-    texts: Sequence[str],
-    groups: Sequence[Sequence[Unit]],
+    slots: Sequence[int],
     bucket_files: Sequence[Sequence[OutputFile]],
     fragments: Sequence[tuple[OutputFile, OutputFile | None]],
     digests_of: Digests,
+    entry_bytes: int,
     table: FacetTable | None = None,
 ) -> Assembled:
-    """Meta and the file list around packed buckets and fragments; `table`, when
-    given, is the FacetTable of these documents (kept from an earlier build)."""
+    """Meta and the file list around packed buckets and fragments, for documents
+    `slots` ALIGN-slots long each; `table`, when given, is the FacetTable of these
+    documents (kept from an earlier build)."""
     if table is None:
-        table = facet_table(docs, layout, [len(t) // ALIGN for t in texts])
+        table = facet_table(docs, layout, slots)
     return Assembled(
         docs=tuple(docs), fields=tuple(fields), words=tuple(words), layout=layout,
-        texts=tuple(texts), groups=tuple(map(tuple, groups)),
+        slots=tuple(slots), entry_bytes=entry_bytes,
         bucket_files=tuple(map(tuple, bucket_files)), fragments=tuple(fragments),
         files=index_files(docs, layout, table, bucket_files, fragments, digests_of),
         table=table,
