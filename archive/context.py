@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import is_not
 from typing import TypeVar
 
 from archive import text, urls
@@ -36,7 +38,10 @@ HOME_PROGRAMMES = 30  # programmes listed on the home page; the rest are on /pro
 FEED_ENTRIES = 50
 TERM_FEED_ENTRIES = 20
 PAGER_SPAN = 3  # page numbers shown on each side of the current one
+PATCH_MOST = 100  # articles changed in place up to which Contexts patches the last build's
 Made = TypeVar("Made")
+# articles, entries, (article, entry) by id, card by id: of one build (ContextMemo.last)
+Lasting = tuple[tuple[Article, ...], tuple[Entry, ...], dict[str, tuple[Article, Entry]], dict]
 
 
 @dataclass(slots=True)
@@ -56,11 +61,14 @@ class ContextMemo:
     tables: dict[str, dict[object, tuple[tuple, object]]] = field(default_factory=dict)
     data: tuple[tuple[str, ...], bytes] | None = None  # articles.json: its lines, its bytes
     programme_links: dict[str, dict] = field(default_factory=dict)  # slug -> link, last build
+    # The last build's articles and entries, and what Contexts made of them: pairs by id, cards.
+    last: Lasting | None = None
 
     def for_config(self, config: SiteConfig) -> ContextMemo:
         """This memo, emptied when the site settings differ from its last build's."""
         if self.config != config:
             self.config, self.tables, self.data, self.programme_links = config, {}, None, {}
+            self.last = None
         return self
 
     def made(self, table: str, key: object, inputs: tuple, make: Callable[..., Made]) -> Made:
@@ -88,7 +96,6 @@ class Contexts:
         self.config = config
         self.base = config.base_path
         self.memo = (memo or ContextMemo()).for_config(config)
-        self.by_id = {a.id: (a, e) for a, e in zip(site.articles, site.entries, strict=True)}
         self._terms = {
             "district": site.districts,
             "programme": site.programmes,
@@ -98,9 +105,15 @@ class Contexts:
         }
         self.term_of = {(k, t.slug): t for k, terms in self._terms.items() for t in terms}
         self._term_links: dict[tuple[str, str], dict] = {}
-        self.cards, self._new_cards = self._all_cards()
-        for table in ("card", "article", "feed entry", "record"):
-            self.memo.forget_others(table, self.by_id)
+        patched = self._patched()
+        if patched is None:
+            self.by_id = {a.id: (a, e) for a, e in zip(site.articles, site.entries, strict=True)}
+            self.cards, self._new_cards = self._all_cards()
+            for table in ("card", "article", "feed entry", "record"):
+                self.memo.forget_others(table, self.by_id)
+        else:
+            self.by_id, self.cards, self._new_cards = patched
+        self.memo.last = (site.articles, site.entries, self.by_id, self.cards)
         self._new_links = self._relinked_programmes()
         self.children: dict[str, list[str]] = {}
         for place in site.places:
@@ -120,6 +133,32 @@ class Contexts:
             if last is None or last[1] is not card:
                 new.add(i)
         return cards, new
+
+    def _patched(self) -> tuple[dict[str, tuple[Article, Entry]], dict[str, dict], set[str]] | None:
+        """by_id, the cards and the ids of new cards, from the last build's where few
+        articles or entries are new objects and every article keeps its place and id
+        (an edit); None otherwise (a new, deleted or moved article: see _all_cards)."""
+        last, site = self.memo.last, self.site
+        if last is None or len(last[0]) != len(site.articles):
+            return None
+        old_articles, old_entries, by_id, cards = last
+        count = range(len(site.articles))
+        changed = {*compress(count, map(is_not, site.articles, old_articles))}
+        changed.update(compress(count, map(is_not, site.entries, old_entries)))
+        if len(changed) > PATCH_MOST or any(
+            site.articles[i].id != old_articles[i].id for i in changed
+        ):
+            return None
+        by_id, cards, new = dict(by_id), dict(cards), set()
+        for i in changed:
+            pair = (site.articles[i], site.entries[i])
+            key = pair[0].id
+            by_id[key] = pair
+            card = self.memo.made("card", key, pair, self._card)
+            if card is not cards[key]:
+                new.add(key)
+            cards[key] = card
+        return by_id, cards, new
 
     def _relinked_programmes(self) -> set[str]:
         """Slugs of the programmes whose link is not the last build's object."""

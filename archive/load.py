@@ -9,6 +9,7 @@ together, so a user fixes them in one pass.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -58,15 +59,6 @@ def _listed(articles_dir: Path) -> list[tuple[str, os.DirEntry]]:
         return []
     found.sort(key=lambda pair: pair[0])
     return found
-
-
-def _named(articles_dir: Path) -> list[tuple[str, None]]:
-    """_listed without the directory entries: names only (no stat follows)."""
-    try:
-        names = [name for name in os.listdir(articles_dir) if name.endswith(".md")]
-    except FileNotFoundError:
-        return []
-    return [(name, None) for name in sorted(names)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,24 +161,16 @@ def load_changed(
     if memo.districts != districts or memo.folder != root:
         memo.districts, memo.folder, memo.files = districts, root, {}
         memo.articles, memo.claims = None, {}
-    last, kept = memo.files, {}
-    changed: list[int] = []  # positions of the files whose result changed
-    recent = time.time_ns() - RACY_NS
-    listing = _listed(articles_dir) if hint is None else _named(articles_dir)
-    for position, (name, entry) in enumerate(listing):
-        held = last.get(name)
-        if hint is not None and held is not None and name not in hint:
-            kept[name] = held  # unchanged, in the watcher's word
-            continue
-        stamp = _entry_stamp(entry) if entry is not None else file_stamp(Path(root, name))
-        if held is None or held[0] != stamp or stamp[0] >= recent:
-            loaded = load_range(([Path(root, name)], districts, suggest), 0, 1)[0]
-            if held is None or held[1] != loaded:  # equal results keep their objects
-                held = (stamp, loaded)
+    last = memo.files
+    check = functools.partial(_checked, root, districts, suggest, time.time_ns() - RACY_NS)
+    if hint is not None and last:
+        kept, changed = _hinted(root, last, hint, check)
+    else:
+        kept, changed = {}, []
+        for position, (name, entry) in enumerate(_listed(articles_dir)):
+            kept[name], new = check(name, entry, last.get(name))
+            if new:
                 changed.append(position)
-            else:
-                held = (stamp, held[1])
-        kept[name] = held
     memo.files = kept  # deleted files drop out
     same_files = len(kept) == len(last) and kept.keys() == last.keys()
     if same_files and memo.articles is not None and _patched(memo, changed):
@@ -198,6 +182,57 @@ def load_changed(
         for name in (article.id, *article.aliases):
             memo.claims[name] = memo.claims.get(name, 0) + 1
     return memo.articles
+
+
+Held = tuple[tuple[int, int, int], Loaded]  # a file's stamp and what loading it gave
+
+
+def _checked(
+    root: str,
+    districts: frozenset[str],
+    suggest: Suggest,
+    recent: int,
+    name: str,
+    entry: os.DirEntry | None,
+    held: Held | None,
+) -> tuple[Held, bool]:
+    """A file's (stamp, result), read again unless its stamp is the held one; True when
+    the result differs (equal results keep their objects)."""
+    stamp = _entry_stamp(entry) if entry is not None else file_stamp(Path(root, name))
+    if held is not None and held[0] == stamp and stamp[0] < recent:
+        return held, False
+    loaded = load_range(([Path(root, name)], districts, suggest), 0, 1)[0]
+    if held is None or held[1] != loaded:
+        return (stamp, loaded), True
+    return (stamp, held[1]), False
+
+
+def _hinted(
+    root: str,
+    last: dict[str, Held],
+    hint: frozenset[str],
+    check: Callable[[str, os.DirEntry | None, Held | None], tuple[Held, bool]],
+) -> tuple[dict[str, Held], list[int]]:
+    """The files of the last load with the hinted ones checked again, and any file added
+    or gone whatever the hint says; positions of those whose result changed. Every
+    other file is as it was, in the watcher's word: not even its stamp is taken."""
+    try:
+        listed = {name for name in os.listdir(root) if name.endswith(".md")}
+    except FileNotFoundError:
+        listed = set()
+    kept = dict(last)
+    changed_names = []
+    for name in sorted((hint & listed) | (listed ^ last.keys())):
+        if name not in listed:
+            del kept[name]
+            continue
+        kept[name], new = check(name, None, kept.get(name))
+        if new:
+            changed_names.append(name)
+    if kept.keys() != last.keys():
+        kept = dict(sorted(kept.items()))  # files load in name order
+    names = list(kept)
+    return kept, sorted(names.index(name) for name in changed_names)
 
 
 def _patched(memo: LoadMemo, changed: list[int]) -> bool:
