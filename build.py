@@ -35,7 +35,8 @@ class _HelpFormatter(argparse.HelpFormatter):
     """argparse's help in Chinese: the usage line's label."""
 
     def add_usage(self, usage, actions, groups, prefix=None) -> None:
-        super().add_usage(usage, actions, groups, prefix or "用法：")
+        # argparse asks with prefix "" for a subcommand's own name (its `prog`): no label there.
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 # argparse's own error texts (English) and what the user reads instead.
