@@ -433,23 +433,32 @@ class SearchIndexer:
                 titles[n], tags[n] = self._lengths[0][k], self._lengths[1][k]
         for n in added:
             titles[n], tags[n] = _field_lengths(works[n].fields)
-        if (max(titles, default=0), max(tags, default=0)) != self._longest:
-            return None
-        layout = built.layout
+        # layout_for's layout, from the lengths: a new longest title or tag list (or
+        # the longest gone) moves the fields inside every document, which a position's
+        # offset in its document tells (a separator always ends a field, so no
+        # n-gram spans two and a field keeps its n-grams)
+        layout = Layout(
+            max(titles, default=0) + 1, max(titles, default=0) + max(tags, default=0) + 2
+        )
         texts = {n: positioned_text(works[n].fields, layout) for n in added}
-        slots = np.zeros(len(docs), dtype=np.int64)
         last_slots = np.array(built.slots, dtype=np.int64)
-        slots[number[number >= 0]] = last_slots[number >= 0]
-        for n in added:
-            slots[n] = len(texts[n]) // ALIGN
+        if layout == built.layout:
+            slots = np.zeros(len(docs), dtype=np.int64)
+            slots[number[number >= 0]] = last_slots[number >= 0]
+            for n in added:
+                slots[n] = len(texts[n]) // ALIGN
+        else:  # positioned_text's length: body base, body, one separator, padded
+            ends = [layout.body_base + len(w.fields[2]) + 1 for w in works]
+            slots = -(-np.array(ends, dtype=np.int64) // ALIGN)
         starts = np.concatenate(([0], np.cumsum(slots) * ALIGN))
         last_starts = np.concatenate(([0], np.cumsum(last_slots) * ALIGN))
-        # Per slot of the last build's positions: how far it moves, or that it goes.
-        owner = np.repeat(np.arange(len(built.docs)), last_slots)
         moved = Moves(
             number=number,
-            slot_keep=number[owner] >= 0,
-            slot_shift=np.where(number >= 0, starts[number] - last_starts[:-1], 0)[owner],
+            owner=np.repeat(np.arange(len(built.docs)), last_slots),
+            last_starts=last_starts[:-1],
+            new_starts=np.where(number >= 0, starts[number], 0),
+            last_layout=built.layout,
+            layout=layout,
         )
         adds: dict[str, list] = {}
         for n in added:
@@ -512,8 +521,8 @@ class SearchIndexer:
         if lengths is None:
             pairs = [_field_lengths(f) for f in built.fields]
             lengths = ([t for t, _ in pairs], [g for _, g in pairs])
-            self._longest = (max(lengths[0], default=0), max(lengths[1], default=0))
         self._lengths = lengths
+        self._longest = (max(lengths[0], default=0), max(lengths[1], default=0))
         if self.last_update in ("full", "renumbered"):
             live = set(built.docs)
             self._work = {d: w for d, w in self._work.items() if d in live}
@@ -533,12 +542,30 @@ Fragment = tuple[OutputFile, OutputFile | None]
 
 @dataclass(frozen=True)
 class Moves:
-    """Where the last build's documents went: each one's new number (-1: gone), and
-    per ALIGN slot of its positions whether they stay and by how much they move."""
+    """Where the last build's documents went: each one's new number (-1: gone); the
+    document of each ALIGN slot of the last positions, each document's first position
+    then and now; the field layout then and now."""
 
     number: np.ndarray
-    slot_keep: np.ndarray
-    slot_shift: np.ndarray
+    owner: np.ndarray
+    last_starts: np.ndarray
+    new_starts: np.ndarray
+    last_layout: Layout
+    layout: Layout
+
+    def positions(self, old: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(whether each last position stays, the new positions of those that do)."""
+        doc = self.owner[old // ALIGN]
+        stay = self.number[doc] >= 0
+        doc, old = doc[stay], old[stay]
+        offset = old - self.last_starts[doc]
+        new = self.new_starts[doc] + offset
+        tags = self.layout.tag_base - self.last_layout.tag_base
+        body = self.layout.body_base - self.last_layout.body_base
+        if tags or body:  # the tags and the body move by their bases' change
+            new += np.where(offset >= self.last_layout.tag_base, tags, 0)
+            new += np.where(offset >= self.last_layout.body_base, body - tags, 0)
+        return stay, new
 
 
 def renumbered_units(
@@ -598,9 +625,7 @@ def renumbered_units(
         mine = np.flatnonzero((kinds == ord(kind)) & is_doc)
         keys, old = key_of[mine], absolute[mine]
         if kind == "t":
-            slot = old // ALIGN
-            stay = moves.slot_keep[slot]
-            moved = old[stay] + moves.slot_shift[slot[stay]]
+            stay, moved = moves.positions(old)
         else:
             moved = moves.number[old]
             stay = moved >= 0
