@@ -10,15 +10,16 @@ the same articles, byte for byte:
   layout and their lengths in ALIGN slots (so no other document's positions
   move): only the postings of the keys those articles held before or hold now
   are rewritten, and only the buckets holding such keys are packed again;
-* documents added, removed, moved by their date or changed in length, while
-  the field layout and the bucket count stay: every bucket's postings are read
-  back from its files and renumbered (the kept documents keep their order, so
-  a document number or position maps to its new one by a table), the new
-  documents' postings merged in, and the buckets packed again a batch at a
-  time; a file whose bytes come out the same stays the very same object;
-* otherwise (a longer title or tag list than any before, or the longest
-  shortened; a total size that needs another bucket count; many documents at
-  once): the whole index is assembled again, with every unchanged article's
+* documents added, removed, moved by their date or changed in length, or a
+  new field layout (a longer title or tag list than any before, or the
+  longest gone): every bucket's postings are read back from its files and
+  renumbered (the kept documents keep their order, so a document number or
+  position maps to its new one: Moves), the new documents' postings merged in,
+  and the buckets packed again a batch at a time; a file whose bytes come out
+  the same stays the very same object. When the total size needs another
+  bucket count, the renumbered units are made again and regrouped;
+* otherwise (more than MAX_RENUMBERED documents new or changed at once, the
+  first call): the whole index is assembled, with every unchanged article's
   fields, words and fragments reused.
 
 The lead wires it into serve/pipeline; see SearchIndexer for the calls.
@@ -32,7 +33,7 @@ import itertools
 import json
 import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +65,8 @@ from archive.search_index import (
     buckets_of,
     finish,
     fragment_pairs_at,
+    group_units,
+    pack_consumed,
     pack_groups,
     positioned_text,
     words_of,
@@ -410,8 +413,7 @@ class SearchIndexer:
         """The index of `docs` from the last one by renumbering: documents of the last
         build that are still there (the same SearchDoc) keep their postings, moved to
         their new numbers and positions; the others' postings go, and the new
-        documents' are merged in. None when the layout or the bucket count would
-        change, or too many documents are new for this to pay."""
+        documents' are merged in. None when too many documents are new for this to pay."""
         last_at = {d.id: k for k, d in enumerate(built.docs)}
         number = np.full(len(built.docs), -1, dtype=np.int64)  # last number -> new, or -1
         added: list[int] = []
@@ -470,21 +472,33 @@ class SearchIndexer:
         by_bucket: dict[int, list[str]] = {}
         for key, b in zip(new_keys, buckets_of(new_keys, count).tolist(), strict=True):
             by_bucket.setdefault(b, []).append(key)
+
+        def batches() -> Iterator[tuple[range, dict[int, list[Unit]]]]:
+            """The renumbered units of the last build's buckets, a batch at a time."""
+            for first in range(0, count, RENUMBER_BATCH):
+                numbers = range(first, min(first + RENUMBER_BATCH, count))
+                yield numbers, renumbered_units(
+                    {b: built.bucket_files[b] for b in numbers},
+                    {b: by_bucket.get(b, []) for b in numbers},
+                    adds, moved, self._part_bytes,
+                )  # fmt: skip
+
         bucket_files: list[tuple[OutputFile, ...]] = []
         total = 0
-        for first in range(0, count, RENUMBER_BATCH):
-            numbers = range(first, min(first + RENUMBER_BATCH, count))
-            groups = renumbered_units(
-                {b: built.bucket_files[b] for b in numbers},
-                {b: by_bucket.get(b, []) for b in numbers},
-                adds, moved, self._part_bytes,
-            )  # fmt: skip
+        for numbers, groups in batches():  # packed at once, while the count is the same
             total += sum(_entry_bytes(u) for units in groups.values() for u in units)
             packed = pack_groups(groups, self._part_bytes)
             del groups
             bucket_files += [_same_as(packed[b], built.bucket_files[b]) for b in numbers]
         if buckets_for(total, self._bucket_bytes) != count:
-            return None
+            # Every key may move to another bucket: the units again, all of them, then
+            # grouped by the new count (rare: at 10,000 articles one added article in
+            # about 500 changes it). Still far less memory than a whole build.
+            del bucket_files
+            units = [u for _, groups in batches() for us in groups.values() for u in us]
+            regrouped = group_units(units, buckets_for(total, self._bucket_bytes))
+            del units
+            bucket_files = list(map(tuple, pack_consumed(regrouped, self._part_bytes)))
         fields = [w.fields for w in works]
         words = [w.words for w in works]
         fragments = self._fragments(docs, works, (built.docs, built.fragments))
