@@ -104,16 +104,19 @@ def _field_lengths(fields: Fields) -> tuple[int, int]:
 
 
 def decode_varints(data: bytes) -> np.ndarray:
-    """Every unsigned LEB128 varint of data, as int64 (values below 2**53)."""
+    """Every unsigned LEB128 varint of data, as int64 (values below 2**35)."""
     raw = np.frombuffer(data, dtype=np.uint8)
-    if not len(raw):
-        return np.zeros(0, dtype=np.int64)
     ends = np.flatnonzero(raw < 0x80)
+    if len(ends) == len(raw):  # one byte each
+        return raw.astype(np.int64)
     starts = np.concatenate(([0], ends[:-1] + 1))
-    owner = np.repeat(np.arange(len(ends)), ends - starts + 1)
-    shift = 7 * (np.arange(len(raw)) - starts[owner])
-    parts = (raw & 0x7F).astype(np.float64) * np.exp2(shift)
-    return np.bincount(owner, weights=parts, minlength=len(ends)).astype(np.int64)
+    lengths = ends - starts + 1
+    low = (raw & 0x7F).astype(np.int64)
+    values = low[starts]
+    for j in range(1, int(lengths.max())):  # the j-th bytes of the varints that have one
+        has = np.flatnonzero(lengths > j)
+        values[has] |= low[starts[has] + j] << (7 * j)
+    return values
 
 
 def unit_values(units: Sequence[Unit], pairs: bool) -> list[int]:
