@@ -1,8 +1,9 @@
 """Search index kept up to date: the files of build_search_index, updated per article.
 
 A SearchIndexer remembers its last build (archive.search_index.Assembled) and,
-per distinct SearchDoc, the work done for it (normalised fields and jieba
-words). `files(articles)` returns exactly what build_search_index returns for
+per distinct SearchDoc, the work done for it (jieba words, field lengths and
+fragment bytes; the normalised fields are made again where needed, 30 MB less
+held at 10,000 articles). `files(articles)` returns exactly what build_search_index returns for
 the same articles, byte for byte:
 
 * nothing changed: the last files;
@@ -20,7 +21,7 @@ the same articles, byte for byte:
   bucket count, the renumbered units are made again and regrouped;
 * otherwise (more than MAX_RENUMBERED documents new or changed at once, the
   first call): the whole index is assembled, with every unchanged article's
-  fields, words and fragments reused.
+  words and fragments reused.
 
 The lead wires it into serve/pipeline; see SearchIndexer for the calls.
 """
@@ -78,15 +79,16 @@ Fields = tuple[str, tuple[str, ...], str]
 
 @dataclass(frozen=True)
 class DocWork:
-    """What one document costs to prepare, whatever its number: fields, words and
-    its fragments' bytes (f/<n>.json and the tail, which do not hold the number).
+    """What one document costs to prepare, whatever its number: its words, the
+    lengths of its title, tag list and body (which set the layout and its slots),
+    and its fragments' bytes (f/<n>.json and the tail, which do not hold the number).
 
     The bytes are the very objects every build since hands out for the document,
     so a writer that holds the last files holds no second copy, and a whole build
     makes none.
     """
 
-    fields: Fields
+    lengths: tuple[int, int, int]  # _field_lengths
     words: Counter[str]
     head: bytes
     tail: bytes | None
@@ -97,10 +99,11 @@ def sort_key(doc: SearchDoc) -> tuple[tuple[int, ...], str]:
     return (_date_key(doc.date), doc.id)
 
 
-def _field_lengths(fields: Fields) -> tuple[int, int]:
-    """What layout_for measures of one document: its title's and its tag list's length."""
-    title, tags, _body = fields
-    return len(title), len(_SEP.join(tags))
+def _field_lengths(fields: Fields) -> tuple[int, int, int]:
+    """What layout_for measures of one document, its title's and its tag list's length,
+    and its body's length."""
+    title, tags, body = fields
+    return len(title), len(_SEP.join(tags)), len(body)
 
 
 def decode_varints(data: bytes) -> np.ndarray:
@@ -269,13 +272,14 @@ class SearchIndexer:
         last = (built.docs, built.fragments) if built is not None else None
         self._built, self._digests = None, ([], [])
         del built
-        works = self._works(docs)
+        fresh: dict[SearchDoc, Fields] = {}
+        works = self._works(docs, fresh)
         built = assemble(
-            docs, [w.fields for w in works], [w.words for w in works],
+            docs, _fields(docs, fresh), [w.words for w in works],
             self._fragments(docs, works, last), self._bucket_bytes, self._part_bytes,
             self._digests_of,
         )  # fmt: skip
-        return self._keep(built)
+        return self._keep(built, _lengths(works))
 
     # --- per document -----------------------------------------------------------
 
@@ -287,13 +291,15 @@ class SearchIndexer:
             self._sort_keys[article.id] = sort_key(cached[1])
         return cached[1]
 
-    def _works(self, docs: Sequence[SearchDoc]) -> list[DocWork]:
-        """Each document's DocWork, the missing ones normalised together."""
+    def _works(self, docs: Sequence[SearchDoc], fresh: dict[SearchDoc, Fields]) -> list[DocWork]:
+        """Each document's DocWork, the missing ones normalised together (their fields
+        into `fresh`, for the caller's use in this call only)."""
         missing = [d for d in dict.fromkeys(docs) if d not in self._work]
         pairs = fragment_pairs_at(missing, range(len(missing)))
         for doc, fields, (head, tail) in zip(missing, all_doc_fields(missing), pairs, strict=True):
+            fresh[doc] = fields
             words = words_of(fields, self._tokenize)
-            self._work[doc] = DocWork(fields, words, head.data, tail and tail.data)
+            self._work[doc] = DocWork(_field_lengths(fields), words, head.data, tail and tail.data)
         return [self._work[d] for d in docs]
 
     @staticmethod
@@ -319,26 +325,27 @@ class SearchIndexer:
     ) -> tuple[Assembled, tuple[list[int], list[int]]] | None:
         """The index with documents `changed` replaced and its field lengths, or None
         when other documents' positions or the bucket count would move."""
-        works = self._works([docs[n] for n in changed])
-        fields, words = list(built.fields), list(built.words)
+        fresh: dict[SearchDoc, Fields] = {}
+        works = self._works([docs[n] for n in changed], fresh)
+        words = list(built.words)
         titles, tags = list(self._lengths[0]), list(self._lengths[1])
         for n, work in zip(changed, works, strict=True):
-            fields[n], words[n] = work.fields, work.words
-            titles[n], tags[n] = _field_lengths(work.fields)
+            words[n] = work.words
+            titles[n], tags[n], _ = work.lengths
         layout = built.layout
         # layout_for(fields) depends on the longest title and tag list only: compared so,
         # the other documents' fields are not measured again.
         if (max(titles, default=0), max(tags, default=0)) != self._longest:
             return None
-        texts = {n: positioned_text(fields[n], layout) for n in changed}
+        fields = _fields([docs[n] for n in changed], fresh)
+        texts = {n: positioned_text(f, layout) for n, f in zip(changed, fields, strict=True)}
         if any(len(texts[n]) != built.slots[n] * ALIGN for n in changed):
             return None
         starts = np.concatenate(([0], np.cumsum(built.slots) * ALIGN))
+        before_fields = all_doc_fields([built.docs[n] for n in changed])
         old = [
-            contributions(
-                positioned_text(built.fields[n], layout), built.words[n], n, starts[n], layout
-            )
-            for n in changed
+            contributions(positioned_text(f, layout), built.words[n], n, starts[n], layout)
+            for n, f in zip(changed, before_fields, strict=True)
         ]
         new = [contributions(texts[n], words[n], n, starts[n], layout) for n in changed]
         # only keys whose share from a changed document differs: an edit of a few
@@ -372,7 +379,7 @@ class SearchIndexer:
         # Same facets and (checked above) same lengths: meta's document table is the same.
         same = all(_facets(docs[n]) == _facets(built.docs[n]) for n in changed)
         updated = finish(
-            docs, fields, words, layout, built.slots, bucket_files, fragments,
+            docs, words, layout, built.slots, bucket_files, fragments,
             self._digests_of, total, built.table if same else None,
         )  # fmt: skip
         for n in changed:  # the replaced versions are not needed again
@@ -431,13 +438,14 @@ class SearchIndexer:
         kept = number[number >= 0]
         if np.any(kept[1:] <= kept[:-1]):  # the sort keeps their order; checked, not assumed
             return None
-        works = self._works(docs)
+        fresh: dict[SearchDoc, Fields] = {}
+        works = self._works(docs, fresh)
         titles, tags = [0] * len(docs), [0] * len(docs)
         for k, n in enumerate(number.tolist()):
             if n >= 0:
                 titles[n], tags[n] = self._lengths[0][k], self._lengths[1][k]
         for n in added:
-            titles[n], tags[n] = _field_lengths(works[n].fields)
+            titles[n], tags[n], _ = works[n].lengths
         # layout_for's layout, from the lengths: a new longest title or tag list (or
         # the longest gone) moves the fields inside every document, which a position's
         # offset in its document tells (a separator always ends a field, so no
@@ -445,7 +453,9 @@ class SearchIndexer:
         layout = Layout(
             max(titles, default=0) + 1, max(titles, default=0) + max(tags, default=0) + 2
         )
-        texts = {n: positioned_text(works[n].fields, layout) for n in added}
+        fields = _fields([docs[n] for n in added], fresh)
+        texts = {n: positioned_text(f, layout) for n, f in zip(added, fields, strict=True)}
+        del fields
         last_slots = np.array(built.slots, dtype=np.int64)
         if layout == built.layout:
             slots = np.zeros(len(docs), dtype=np.int64)
@@ -453,7 +463,7 @@ class SearchIndexer:
             for n in added:
                 slots[n] = len(texts[n]) // ALIGN
         else:  # positioned_text's length: body base, body, one separator, padded
-            ends = [layout.body_base + len(w.fields[2]) + 1 for w in works]
+            ends = [layout.body_base + w.lengths[2] + 1 for w in works]
             slots = -(-np.array(ends, dtype=np.int64) // ALIGN)
         starts = np.concatenate(([0], np.cumsum(slots) * ALIGN))
         last_starts = np.concatenate(([0], np.cumsum(last_slots) * ALIGN))
@@ -502,11 +512,10 @@ class SearchIndexer:
             regrouped = group_units(units, buckets_for(total, self._bucket_bytes))
             del units
             bucket_files = list(map(tuple, pack_consumed(regrouped, self._part_bytes)))
-        fields = [w.fields for w in works]
         words = [w.words for w in works]
         fragments = self._fragments(docs, works, (built.docs, built.fragments))
         updated = finish(
-            docs, fields, words, layout, slots.tolist(), bucket_files, fragments,
+            docs, words, layout, slots.tolist(), bucket_files, fragments,
             self._digests_of, total,
         )  # fmt: skip
         return updated, (titles, tags)
@@ -531,13 +540,11 @@ class SearchIndexer:
         return b"".join(digests)
 
     def _keep(
-        self, built: Assembled, lengths: tuple[list[int], list[int]] | None = None
+        self, built: Assembled, lengths: tuple[list[int], list[int]]
     ) -> tuple[OutputFile, ...]:
-        """Remember a build; after a whole build or a renumbering, forget documents no
-        longer in it (an incremental update keeps the same documents)."""
-        if lengths is None:
-            pairs = [_field_lengths(f) for f in built.fields]
-            lengths = ([t for t, _ in pairs], [g for _, g in pairs])
+        """Remember a build and its documents' title and tag list lengths; after a whole
+        build or a renumbering, forget documents no longer in it (an incremental
+        update keeps the same documents)."""
         self._lengths = lengths
         self._longest = (max(lengths[0], default=0), max(lengths[1], default=0))
         if self.last_update in ("full", "renumbered"):
@@ -668,6 +675,18 @@ def renumbered_units(
 def _first(value: int | tuple[int, int]) -> int:
     """A position or document as _flat gives it: a pair's document."""
     return value if isinstance(value, int) else value[0]
+
+
+def _fields(docs: Sequence[SearchDoc], fresh: dict[SearchDoc, Fields]) -> list[Fields]:
+    """The documents' normalised fields: from `fresh` (what _works normalised in this
+    call), the others normalised together."""
+    rest = iter(all_doc_fields([d for d in docs if d not in fresh]))
+    return [fresh[d] if d in fresh else next(rest) for d in docs]
+
+
+def _lengths(works: Sequence[DocWork]) -> tuple[list[int], list[int]]:
+    """The title and the tag list lengths of the documents."""
+    return [w.lengths[0] for w in works], [w.lengths[1] for w in works]
 
 
 def _fragment_files(n: int, work: DocWork) -> Fragment:

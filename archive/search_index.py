@@ -783,13 +783,12 @@ class Assembled:
     per-bucket pieces an incremental update (archive.search_incremental) reuses."""
 
     docs: tuple[SearchDoc, ...]  # newest first: a document's number is its place here
-    fields: tuple[tuple[str, tuple[str, ...], str], ...]
     words: tuple[Counter[str], ...]
     layout: Layout
-    # Each positioned text's length in ALIGN slots. Neither the texts nor the units
-    # are kept: a text is remade from its fields, a bucket's units read back from
-    # its files (bucket_units), which serve holds anyway (at 10,000 articles the
-    # units and texts were 110 MB).
+    # Each positioned text's length in ALIGN slots. Neither the normalised fields,
+    # the texts nor the units are kept: fields are normalised again from the
+    # documents where needed, a bucket's units read back from its files
+    # (bucket_units), which serve holds anyway (at 10,000 articles these were 140 MB).
     slots: tuple[int, ...]
     entry_bytes: int  # raw bytes of all units with their header entries (sets the bucket count)
     bucket_files: tuple[tuple[OutputFile, ...], ...]
@@ -844,14 +843,11 @@ def assemble(
     groups = group_units(units, buckets_for(total, bucket_bytes))
     del units  # the groups hold the units until each batch is packed
     bucket_files = pack_consumed(groups, part_bytes)
-    return finish(
-        docs, fields, words, layout, slots, bucket_files, fragments, digests_of or _sha1s, total
-    )
+    return finish(docs, words, layout, slots, bucket_files, fragments, digests_of or _sha1s, total)
 
 
 def finish(
     docs: Sequence[SearchDoc],
-    fields: Sequence[tuple[str, tuple[str, ...], str]],
     words: Sequence[Counter[str]],
     layout: Layout,
     slots: Sequence[int],
@@ -867,7 +863,7 @@ def finish(
     if table is None:
         table = facet_table(docs, layout, slots)
     return Assembled(
-        docs=tuple(docs), fields=tuple(fields), words=tuple(words), layout=layout,
+        docs=tuple(docs), words=tuple(words), layout=layout,
         slots=tuple(slots), entry_bytes=entry_bytes,
         bucket_files=tuple(map(tuple, bucket_files)), fragments=tuple(fragments),
         files=index_files(docs, layout, table, bucket_files, fragments, digests_of),
