@@ -233,7 +233,7 @@ def _build(
             html = render_all(pages, bar)
             if progress:
                 progress.done()
-        del pages  # the page contexts are spent: free them before the index arrives
+        del pages, contexts  # the page contexts are spent: free them before the index arrives
         with timed("其他文件", steps):
             rest = render.machine_files(site, config, memo and memo.contexts)
             rest += static or render.static_files(config.templates_dir)
