@@ -274,7 +274,7 @@ class SearchIndexer:
         del built
         fresh: dict[SearchDoc, Fields] = {}
         works = self._works(docs, fresh)
-        built = assemble(
+        built = assemble(  # the fields are assemble's alone: gone once the texts are laid out
             docs, _fields(docs, fresh), [w.words for w in works],
             self._fragments(docs, works, last), self._bucket_bytes, self._part_bytes,
             self._digests_of,
@@ -678,10 +678,10 @@ def _first(value: int | tuple[int, int]) -> int:
 
 
 def _fields(docs: Sequence[SearchDoc], fresh: dict[SearchDoc, Fields]) -> list[Fields]:
-    """The documents' normalised fields: from `fresh` (what _works normalised in this
-    call), the others normalised together."""
+    """The documents' normalised fields: taken out of `fresh` (what _works normalised
+    in this call), the others normalised together."""
     rest = iter(all_doc_fields([d for d in docs if d not in fresh]))
-    return [fresh[d] if d in fresh else next(rest) for d in docs]
+    return [fresh.pop(d) if d in fresh else next(rest) for d in docs]
 
 
 def _lengths(works: Sequence[DocWork]) -> tuple[list[int], list[int]]:
