@@ -360,7 +360,8 @@ class ReloadSocket(websocket.WebSocketHandler):
 
     def on_message(self, message: str | bytes) -> None:
         try:
-            command = json.loads(message).get("command")
+            data = json.loads(message)
+            command = data.get("command")
         except (ValueError, AttributeError):
             return
         if command == "hello":
@@ -373,8 +374,7 @@ class ReloadSocket(websocket.WebSocketHandler):
             )
             self.hub.sockets.add(self)
         elif command == "info":
-            info = json.loads(message)
-            url, plugins = info.get("url"), info.get("plugins")
+            url, plugins = data.get("url"), data.get("plugins")
             if isinstance(url, str):
                 ours = plugins.get("initiative-archive") if isinstance(plugins, dict) else None
                 self.hub.shown(self, url, ours.get("served") if isinstance(ours, dict) else None)
@@ -682,8 +682,8 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
         watching = changes.watching
         memo.hint = changes.hint(config.articles_dir)
         replaced: incremental.Replaced = {}
-        memo.first = _first_pages(config.output_dir, state, replaced, first[:1])
-        first.clear()
+        request = first.pop() if first else None  # this build's only
+        memo.first = _first_pages(config.output_dir, state, replaced, request)
         try:
             files = pipeline.build_site(config, jobs=jobs, warn=warn, cache=store, memo=memo)
         except BaseException:
@@ -726,7 +726,7 @@ def site_build(args: argparse.Namespace, base_url: str) -> SiteBuild:
 
 
 def _first_pages(
-    out_dir: Path, state: OutputState, replaced: Replaced, request: list[FirstPages]
+    out_dir: Path, state: OutputState, replaced: Replaced, request: FirstPages | None
 ) -> ShowFirst | None:
     """pipeline.ShowFirst for the coming build: write those pages, then say so.
 
@@ -734,14 +734,14 @@ def _first_pages(
     """
     from archive import incremental, pipeline
 
-    if not request or not state.known:  # a first build has no browser waiting
+    if request is None or not state.known:  # a first build has no browser waiting
         return None
 
     def publish(files: tuple[OutputFile, ...]) -> None:
         replaced.update(incremental.write_first(out_dir, files, state))
-        request[0].written(frozenset(f.path for f in files))
+        request.written(frozenset(f.path for f in files))
 
-    return pipeline.ShowFirst(request[0].paths, publish)
+    return pipeline.ShowFirst(request.paths, publish)
 
 
 @dataclass(slots=True)
